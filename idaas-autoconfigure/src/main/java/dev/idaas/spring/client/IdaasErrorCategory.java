@@ -1,0 +1,56 @@
+package dev.idaas.spring.client;
+
+/**
+ * What an IDaaS error means for the caller, independent of the exact error code.
+ *
+ * @author idaas-spring-boot-starter
+ * @since 0.1
+ * @see IdaasApiException#getCategory()
+ */
+public enum IdaasErrorCategory {
+
+	/**
+	 * The session token is missing, invalid or expired ({@code PARAM.0022}, {@code PARAM.0023}):
+	 * the user must sign in again.
+	 */
+	INVALID_SESSION,
+
+	/**
+	 * IDaaS is busy or unreachable ({@code COM.0002} whatever its HTTP status, 5xx, connection
+	 * refused): safe to retry.
+	 */
+	TRANSIENT,
+
+	/**
+	 * The request was sent but no answer came (read timeout): it may or may not have taken
+	 * effect, so it is never retried.
+	 */
+	UNKNOWN_OUTCOME,
+
+	/**
+	 * The application is misconfigured ({@code PARAM.0001}, {@code 0002}, {@code 0003}).
+	 */
+	CLIENT_CONFIGURATION,
+
+	/**
+	 * The user is disabled ({@code USER.0039}).
+	 */
+	USER_DISABLED,
+
+	/**
+	 * The request itself was wrong ({@code PARAM.0011} and other parameter errors).
+	 */
+	INVALID_REQUEST,
+
+	/**
+	 * The answer could not be understood: HTML, truncated or non-JSON body, unknown status, an
+	 * oversized body.
+	 */
+	PROTOCOL,
+
+	/**
+	 * An error code this starter does not know; the raw code is kept.
+	 */
+	UNKNOWN
+
+}
