@@ -38,6 +38,11 @@ public enum IdaasErrorCategory {
 	USER_DISABLED,
 
 	/**
+	 * IDaaS answered {@code ACCESS_DENIED}.
+	 */
+	ACCESS_DENIED,
+
+	/**
 	 * The request itself was wrong ({@code PARAM.0011} and other parameter errors).
 	 */
 	INVALID_REQUEST,

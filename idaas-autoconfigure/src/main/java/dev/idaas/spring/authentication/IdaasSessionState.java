@@ -1,0 +1,55 @@
+package dev.idaas.spring.authentication;
+
+import java.io.Serial;
+import java.io.Serializable;
+import java.time.Instant;
+
+import org.springframework.util.Assert;
+
+/**
+ * The IDaaS session of a signed-in user: the session token that obtains new id_tokens and
+ * when it expires. Kept inside {@link IdaasAuthenticationToken}, so the session token, the
+ * id_token and the principal are stored and replaced together, in one session attribute.
+ * Never exposed as credentials or in {@code toString()}.
+ *
+ * @param sessionToken the IDaaS session token
+ * @param sessionTokenExpiresAt when the session token stops being able to obtain id_tokens
+ * @param signedInAt when the user signed in (for an absolute session timeout)
+ * @param refreshCount how many times the id_token was refreshed in this sign-in
+ * @author idaas-spring-boot-starter
+ * @since 0.1
+ */
+public record IdaasSessionState(String sessionToken, Instant sessionTokenExpiresAt, Instant signedInAt,
+		int refreshCount) implements Serializable {
+
+	@Serial
+	private static final long serialVersionUID = 1L;
+
+	/**
+	 * Creates the state.
+	 */
+	public IdaasSessionState {
+		Assert.hasText(sessionToken, "sessionToken cannot be empty");
+		Assert.notNull(sessionTokenExpiresAt, "sessionTokenExpiresAt cannot be null");
+		Assert.notNull(signedInAt, "signedInAt cannot be null");
+		Assert.isTrue(refreshCount >= 0, "refreshCount cannot be negative");
+	}
+
+	/**
+	 * The state after a refresh that answered with the given (possibly identical) session
+	 * token.
+	 * @param newSessionToken the session token to keep
+	 * @param newExpiresAt its expiry
+	 * @return the new state, one refresh further
+	 */
+	public IdaasSessionState refreshed(String newSessionToken, Instant newExpiresAt) {
+		return new IdaasSessionState(newSessionToken, newExpiresAt, this.signedInAt, this.refreshCount + 1);
+	}
+
+	@Override
+	public String toString() {
+		return "IdaasSessionState[sessionToken=***, sessionTokenExpiresAt=" + this.sessionTokenExpiresAt
+				+ ", signedInAt=" + this.signedInAt + ", refreshCount=" + this.refreshCount + "]";
+	}
+
+}

@@ -1,0 +1,608 @@
+package dev.idaas.spring.autoconfigure;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Configuration properties for Sign in with Apple through IDaaS ({@code idaas.*}).
+ *
+ * @author idaas-spring-boot-starter
+ * @since 0.1
+ */
+@ConfigurationProperties("idaas")
+public class IdaasProperties {
+
+	/**
+	 * Whether IDaaS login is enabled. When false, nothing of the starter is configured.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Base URL of the IDaaS tenant, e.g. https://example.idaas.cloud. HTTPS is required
+	 * except for loopback hosts.
+	 */
+	private @Nullable URI baseUrl;
+
+	/**
+	 * The application's client id at IDaaS, sent as X-client-id and expected as the id_token
+	 * audience.
+	 */
+	private @Nullable String clientId;
+
+	private final Http http = new Http();
+
+	private final IdToken idToken = new IdToken();
+
+	private final Login login = new Login();
+
+	private final Apple apple = new Apple();
+
+	private final Session session = new Session();
+
+	private final Device device = new Device();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public @Nullable URI getBaseUrl() {
+		return this.baseUrl;
+	}
+
+	public void setBaseUrl(@Nullable URI baseUrl) {
+		this.baseUrl = baseUrl;
+	}
+
+	public @Nullable String getClientId() {
+		return this.clientId;
+	}
+
+	public void setClientId(@Nullable String clientId) {
+		this.clientId = clientId;
+	}
+
+	public Http getHttp() {
+		return this.http;
+	}
+
+	public IdToken getIdToken() {
+		return this.idToken;
+	}
+
+	public Login getLogin() {
+		return this.login;
+	}
+
+	public Apple getApple() {
+		return this.apple;
+	}
+
+	public Session getSession() {
+		return this.session;
+	}
+
+	public Device getDevice() {
+		return this.device;
+	}
+
+	/**
+	 * HTTP settings of the calls to IDaaS.
+	 */
+	public static class Http {
+
+		/**
+		 * Connect timeout of calls to IDaaS.
+		 */
+		private Duration connectTimeout = Duration.ofSeconds(2);
+
+		/**
+		 * Read timeout of calls to IDaaS. A login whose answer does not come in time is never
+		 * retried (an Apple code is single-use).
+		 */
+		private Duration readTimeout = Duration.ofSeconds(5);
+
+		/**
+		 * Maximum number of attempts for a call that failed transiently (COM.0002, 5xx,
+		 * connection refused). 1 disables retries.
+		 */
+		private int maxAttempts = 3;
+
+		/**
+		 * First back-off between attempts; doubled each time, with jitter.
+		 */
+		private Duration initialBackoff = Duration.ofMillis(200);
+
+		/**
+		 * Longest back-off between attempts.
+		 */
+		private Duration maxBackoff = Duration.ofSeconds(2);
+
+		/**
+		 * Name of the header carrying the session token on refresh. Some IDaaS editions
+		 * spell it X-session-token.
+		 */
+		private String sessionTokenHeader = "session-token";
+
+		public Duration getConnectTimeout() {
+			return this.connectTimeout;
+		}
+
+		public void setConnectTimeout(Duration connectTimeout) {
+			this.connectTimeout = connectTimeout;
+		}
+
+		public Duration getReadTimeout() {
+			return this.readTimeout;
+		}
+
+		public void setReadTimeout(Duration readTimeout) {
+			this.readTimeout = readTimeout;
+		}
+
+		public int getMaxAttempts() {
+			return this.maxAttempts;
+		}
+
+		public void setMaxAttempts(int maxAttempts) {
+			this.maxAttempts = maxAttempts;
+		}
+
+		public Duration getInitialBackoff() {
+			return this.initialBackoff;
+		}
+
+		public void setInitialBackoff(Duration initialBackoff) {
+			this.initialBackoff = initialBackoff;
+		}
+
+		public Duration getMaxBackoff() {
+			return this.maxBackoff;
+		}
+
+		public void setMaxBackoff(Duration maxBackoff) {
+			this.maxBackoff = maxBackoff;
+		}
+
+		public String getSessionTokenHeader() {
+			return this.sessionTokenHeader;
+		}
+
+		public void setSessionTokenHeader(String sessionTokenHeader) {
+			this.sessionTokenHeader = sessionTokenHeader;
+		}
+
+	}
+
+	/**
+	 * id_token verification and refresh.
+	 */
+	public static class IdToken {
+
+		/**
+		 * URI of the tenant's JSON Web Key Set. Defaults to {base-url}/api/v1/oauth2/keys.
+		 */
+		private @Nullable URI jwkSetUri;
+
+		/**
+		 * Expected issuer (iss) of id_tokens. Defaults to {base-url}/api/v1/oauth2.
+		 */
+		private @Nullable String issuer;
+
+		/**
+		 * JWS algorithms accepted for id_tokens. Anything else, including 'none' and HS*, is
+		 * rejected.
+		 */
+		private Set<String> algorithms = new LinkedHashSet<>(List.of("RS256"));
+
+		/**
+		 * Clock skew tolerated when checking exp, nbf and iat.
+		 */
+		private Duration clockSkew = Duration.ofSeconds(30);
+
+		/**
+		 * Shortest interval between two JWKS fetches caused by an unknown key id, so forged
+		 * tokens cannot hammer the tenant.
+		 */
+		private Duration jwksMinRefetchInterval = Duration.ofSeconds(30);
+
+		/**
+		 * How long before its expiry an id_token is refreshed. Clamped to half the token's
+		 * lifetime.
+		 */
+		private Duration refreshAhead = Duration.ofSeconds(60);
+
+		/**
+		 * After a transient refresh failure while the id_token is still valid, how long to
+		 * wait before trying again for that session.
+		 */
+		private Duration refreshFailureBackoff = Duration.ofSeconds(5);
+
+		/**
+		 * Claim used as the principal's name.
+		 */
+		private String userNameAttribute = "sub";
+
+		public @Nullable URI getJwkSetUri() {
+			return this.jwkSetUri;
+		}
+
+		public void setJwkSetUri(@Nullable URI jwkSetUri) {
+			this.jwkSetUri = jwkSetUri;
+		}
+
+		public @Nullable String getIssuer() {
+			return this.issuer;
+		}
+
+		public void setIssuer(@Nullable String issuer) {
+			this.issuer = issuer;
+		}
+
+		public Set<String> getAlgorithms() {
+			return this.algorithms;
+		}
+
+		public void setAlgorithms(Set<String> algorithms) {
+			this.algorithms = algorithms;
+		}
+
+		public Duration getClockSkew() {
+			return this.clockSkew;
+		}
+
+		public void setClockSkew(Duration clockSkew) {
+			this.clockSkew = clockSkew;
+		}
+
+		public Duration getJwksMinRefetchInterval() {
+			return this.jwksMinRefetchInterval;
+		}
+
+		public void setJwksMinRefetchInterval(Duration jwksMinRefetchInterval) {
+			this.jwksMinRefetchInterval = jwksMinRefetchInterval;
+		}
+
+		public Duration getRefreshAhead() {
+			return this.refreshAhead;
+		}
+
+		public void setRefreshAhead(Duration refreshAhead) {
+			this.refreshAhead = refreshAhead;
+		}
+
+		public Duration getRefreshFailureBackoff() {
+			return this.refreshFailureBackoff;
+		}
+
+		public void setRefreshFailureBackoff(Duration refreshFailureBackoff) {
+			this.refreshFailureBackoff = refreshFailureBackoff;
+		}
+
+		public String getUserNameAttribute() {
+			return this.userNameAttribute;
+		}
+
+		public void setUserNameAttribute(String userNameAttribute) {
+			this.userNameAttribute = userNameAttribute;
+		}
+
+	}
+
+	/**
+	 * The application's login endpoints and pages.
+	 */
+	public static class Login {
+
+		/**
+		 * Path that accepts an Apple authorization code (JSON body or form field 'code').
+		 */
+		private String processingUrl = "/login/idaas/apple";
+
+		/**
+		 * Login page of the application. A minimal one is generated when the application has
+		 * none and uses the default filter chain.
+		 */
+		private String loginPage = "/login";
+
+		/**
+		 * Where a browser goes after a failed login; a reason code is appended.
+		 */
+		private String failureUrl = "/login?error";
+
+		/**
+		 * Where a browser goes after login when no saved request exists.
+		 */
+		private String defaultSuccessUrl = "/";
+
+		/**
+		 * Page that finishes a SOCIAL_BIND flow.
+		 */
+		private String bindUrl = "/idaas/bind";
+
+		/**
+		 * Page that finishes a USER_REGISTER flow.
+		 */
+		private String registerUrl = "/idaas/register";
+
+		/**
+		 * How long a pending bind or register flow stays usable.
+		 */
+		private Duration pendingFlowTimeout = Duration.ofMinutes(10);
+
+		public String getProcessingUrl() {
+			return this.processingUrl;
+		}
+
+		public void setProcessingUrl(String processingUrl) {
+			this.processingUrl = processingUrl;
+		}
+
+		public String getLoginPage() {
+			return this.loginPage;
+		}
+
+		public void setLoginPage(String loginPage) {
+			this.loginPage = loginPage;
+		}
+
+		public String getFailureUrl() {
+			return this.failureUrl;
+		}
+
+		public void setFailureUrl(String failureUrl) {
+			this.failureUrl = failureUrl;
+		}
+
+		public String getDefaultSuccessUrl() {
+			return this.defaultSuccessUrl;
+		}
+
+		public void setDefaultSuccessUrl(String defaultSuccessUrl) {
+			this.defaultSuccessUrl = defaultSuccessUrl;
+		}
+
+		public String getBindUrl() {
+			return this.bindUrl;
+		}
+
+		public void setBindUrl(String bindUrl) {
+			this.bindUrl = bindUrl;
+		}
+
+		public String getRegisterUrl() {
+			return this.registerUrl;
+		}
+
+		public void setRegisterUrl(String registerUrl) {
+			this.registerUrl = registerUrl;
+		}
+
+		public Duration getPendingFlowTimeout() {
+			return this.pendingFlowTimeout;
+		}
+
+		public void setPendingFlowTimeout(Duration pendingFlowTimeout) {
+			this.pendingFlowTimeout = pendingFlowTimeout;
+		}
+
+	}
+
+	/**
+	 * Sign in with Apple on the web (Apple's authorize redirect and form_post callback).
+	 */
+	public static class Apple {
+
+		/**
+		 * Apple Services ID used as client_id on Apple's authorize page. Without it the web
+		 * redirect flow is off and only codes posted by native apps are accepted.
+		 */
+		private @Nullable String clientId;
+
+		/**
+		 * Redirect URI registered with Apple. Defaults to
+		 * {request base URL}/login/idaas/apple/callback.
+		 */
+		private @Nullable URI redirectUri;
+
+		/**
+		 * Apple's authorize endpoint.
+		 */
+		private URI authorizeUri = URI.create("https://appleid.apple.com/auth/authorize");
+
+		/**
+		 * Scopes asked from Apple.
+		 */
+		private String scope = "name email";
+
+		/**
+		 * Path that starts the Apple web flow by redirecting to Apple.
+		 */
+		private String authorizationUrl = "/login/idaas/apple/authorize";
+
+		/**
+		 * Path Apple posts the authorization code to (form_post).
+		 */
+		private String callbackUrl = "/login/idaas/apple/callback";
+
+		/**
+		 * Lifetime of the state cookie that protects the callback.
+		 */
+		private Duration stateTimeout = Duration.ofMinutes(10);
+
+		public @Nullable String getClientId() {
+			return this.clientId;
+		}
+
+		public void setClientId(@Nullable String clientId) {
+			this.clientId = clientId;
+		}
+
+		public @Nullable URI getRedirectUri() {
+			return this.redirectUri;
+		}
+
+		public void setRedirectUri(@Nullable URI redirectUri) {
+			this.redirectUri = redirectUri;
+		}
+
+		public URI getAuthorizeUri() {
+			return this.authorizeUri;
+		}
+
+		public void setAuthorizeUri(URI authorizeUri) {
+			this.authorizeUri = authorizeUri;
+		}
+
+		public String getScope() {
+			return this.scope;
+		}
+
+		public void setScope(String scope) {
+			this.scope = scope;
+		}
+
+		public String getAuthorizationUrl() {
+			return this.authorizationUrl;
+		}
+
+		public void setAuthorizationUrl(String authorizationUrl) {
+			this.authorizationUrl = authorizationUrl;
+		}
+
+		public String getCallbackUrl() {
+			return this.callbackUrl;
+		}
+
+		public void setCallbackUrl(String callbackUrl) {
+			this.callbackUrl = callbackUrl;
+		}
+
+		public Duration getStateTimeout() {
+			return this.stateTimeout;
+		}
+
+		public void setStateTimeout(Duration stateTimeout) {
+			this.stateTimeout = stateTimeout;
+		}
+
+	}
+
+	/**
+	 * The signed-in session.
+	 */
+	public static class Session {
+
+		/**
+		 * Longest a sign-in lasts regardless of session token renewal. Unset means the
+		 * session token's own expiry decides.
+		 */
+		private @Nullable Duration absoluteTimeout;
+
+		/**
+		 * Whether concurrent refreshes of one session are coordinated across nodes through a
+		 * short lock in the shared session store (Spring Session Data Redis).
+		 */
+		private boolean clusterLock = true;
+
+		/**
+		 * How long the cluster-wide refresh lock is held at most.
+		 */
+		private Duration clusterLockTimeout = Duration.ofSeconds(10);
+
+		public @Nullable Duration getAbsoluteTimeout() {
+			return this.absoluteTimeout;
+		}
+
+		public void setAbsoluteTimeout(@Nullable Duration absoluteTimeout) {
+			this.absoluteTimeout = absoluteTimeout;
+		}
+
+		public boolean isClusterLock() {
+			return this.clusterLock;
+		}
+
+		public void setClusterLock(boolean clusterLock) {
+			this.clusterLock = clusterLock;
+		}
+
+		public Duration getClusterLockTimeout() {
+			return this.clusterLockTimeout;
+		}
+
+		public void setClusterLockTimeout(Duration clusterLockTimeout) {
+			this.clusterLockTimeout = clusterLockTimeout;
+		}
+
+	}
+
+	/**
+	 * How the end user's device facts are resolved from a request.
+	 */
+	public static class Device {
+
+		/**
+		 * Name of the long-lived HttpOnly cookie holding a browser's random device id.
+		 */
+		private String fingerprintCookieName = "IDAAS_DEVICE";
+
+		/**
+		 * Lifetime of the device id cookie.
+		 */
+		private Duration fingerprintCookieMaxAge = Duration.ofDays(400);
+
+		/**
+		 * Request header a native app uses to send its device fingerprint.
+		 */
+		private String fingerprintHeader = "X-Device-Fingerprint";
+
+		/**
+		 * Request header a native app uses to send its OS version.
+		 */
+		private String osVersionHeader = "X-OS-Version";
+
+		public String getFingerprintCookieName() {
+			return this.fingerprintCookieName;
+		}
+
+		public void setFingerprintCookieName(String fingerprintCookieName) {
+			this.fingerprintCookieName = fingerprintCookieName;
+		}
+
+		public Duration getFingerprintCookieMaxAge() {
+			return this.fingerprintCookieMaxAge;
+		}
+
+		public void setFingerprintCookieMaxAge(Duration fingerprintCookieMaxAge) {
+			this.fingerprintCookieMaxAge = fingerprintCookieMaxAge;
+		}
+
+		public String getFingerprintHeader() {
+			return this.fingerprintHeader;
+		}
+
+		public void setFingerprintHeader(String fingerprintHeader) {
+			this.fingerprintHeader = fingerprintHeader;
+		}
+
+		public String getOsVersionHeader() {
+			return this.osVersionHeader;
+		}
+
+		public void setOsVersionHeader(String osVersionHeader) {
+			this.osVersionHeader = osVersionHeader;
+		}
+
+	}
+
+}
