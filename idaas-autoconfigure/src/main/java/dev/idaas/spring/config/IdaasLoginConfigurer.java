@@ -27,7 +27,6 @@ import org.springframework.security.config.annotation.web.HttpSecurityBuilder;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.annotation.web.configurers.CsrfConfigurer;
 import org.springframework.security.config.annotation.web.configurers.ExceptionHandlingConfigurer;
-import org.springframework.security.config.annotation.web.configurers.SecurityContextConfigurer;
 import org.springframework.security.web.authentication.AbstractAuthenticationProcessingFilter;
 import org.springframework.security.web.authentication.AuthenticationFailureHandler;
 import org.springframework.security.web.authentication.AuthenticationSuccessHandler;
@@ -35,6 +34,9 @@ import org.springframework.security.web.authentication.LoginUrlAuthenticationEnt
 import org.springframework.security.web.authentication.RememberMeServices;
 import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.security.web.authentication.session.SessionAuthenticationStrategy;
+import org.springframework.security.web.context.DelegatingSecurityContextRepository;
+import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
+import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
 import org.springframework.security.web.context.SecurityContextRepository;
 import org.springframework.security.web.savedrequest.RequestCache;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
@@ -336,22 +338,21 @@ public final class IdaasLoginConfigurer<H extends HttpSecurityBuilder<H>>
 		if (rememberMe != null) {
 			filter.setRememberMeServices(rememberMe);
 		}
-		@SuppressWarnings("unchecked")
-		SecurityContextConfigurer<H> securityContext = http.getConfigurer(SecurityContextConfigurer.class);
-		if (securityContext != null && securityContext.isRequireExplicitSave()) {
-			filter.setSecurityContextRepository(securityContext.getSecurityContextRepository());
-		}
-		else {
-			SecurityContextRepository repository = http.getSharedObject(SecurityContextRepository.class);
-			if (repository != null) {
-				filter.setSecurityContextRepository(repository);
-			}
-		}
+		filter.setSecurityContextRepository(securityContextRepository(http));
 		filter.setSecurityContextHolderStrategy(getSecurityContextHolderStrategy());
 		ApplicationContext context = http.getSharedObject(ApplicationContext.class);
 		if (context != null) {
 			filter.setApplicationEventPublisher(context);
 		}
+	}
+
+	/**
+	 * The chain's context repository, or Spring Security's default when none is shared.
+	 */
+	static SecurityContextRepository securityContextRepository(HttpSecurityBuilder<?> http) {
+		SecurityContextRepository repository = http.getSharedObject(SecurityContextRepository.class);
+		return (repository != null) ? repository : new DelegatingSecurityContextRepository(
+				new RequestAttributeSecurityContextRepository(), new HttpSessionSecurityContextRepository());
 	}
 
 	private AuthenticationSuccessHandler successHandler(H http, IdaasLoginSettings settings,
