@@ -283,13 +283,14 @@ public final class RestClientIdaasClient implements IdaasClient {
 	}
 
 	private String headerValue(String name, String value, int maxLength, boolean truncate) {
+		// Checked before trimming: a trailing CR or LF is rejected, never silently dropped.
+		if (!isPrintableAscii(value)) {
+			throw failure(IdaasErrorCodes.INVALID_HEADER, IdaasErrorCategory.INVALID_REQUEST,
+					name + " holds a control or non-ASCII character");
+		}
 		String stripped = value.strip();
 		if (stripped.isEmpty()) {
 			throw failure(IdaasErrorCodes.INVALID_HEADER, IdaasErrorCategory.INVALID_REQUEST, name + " is empty");
-		}
-		if (!isPrintableAscii(stripped)) {
-			throw failure(IdaasErrorCodes.INVALID_HEADER, IdaasErrorCategory.INVALID_REQUEST,
-					name + " holds a control or non-ASCII character");
 		}
 		if (stripped.length() > maxLength) {
 			if (!truncate) {
