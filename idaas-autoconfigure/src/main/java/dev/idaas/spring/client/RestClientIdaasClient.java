@@ -345,11 +345,12 @@ public final class RestClientIdaasClient implements IdaasClient {
 	private ObjectNode execute(String path, Map<String, String> headers, byte @Nullable [] body) {
 		for (int attempt = 1;; attempt++) {
 			try {
-				ObjectNode answer = exchange(path, headers, body);
+				Answer answer = exchange(path, headers, body);
 				if (this.logger.isDebugEnabled()) {
-					this.logger.debug("IDaaS POST " + path + " answered (attempt " + attempt + "/" + this.maxAttempts + ")");
+					this.logger.debug("IDaaS POST " + path + " answered HTTP " + answer.httpStatus() + " (attempt "
+							+ attempt + "/" + this.maxAttempts + ")");
 				}
-				return answer;
+				return answer.body();
 			}
 			catch (IdaasApiException ex) {
 				boolean retry = ex.getCategory() == IdaasErrorCategory.TRANSIENT && attempt < this.maxAttempts;
@@ -368,7 +369,7 @@ public final class RestClientIdaasClient implements IdaasClient {
 		}
 	}
 
-	private ObjectNode exchange(String path, Map<String, String> headers, byte @Nullable [] body) {
+	private Answer exchange(String path, Map<String, String> headers, byte @Nullable [] body) {
 		try {
 			RestClient.RequestBodySpec request = this.restClient.post().uri(path).headers((httpHeaders) -> {
 				headers.forEach(httpHeaders::set);
@@ -378,7 +379,7 @@ public final class RestClientIdaasClient implements IdaasClient {
 			if (body != null) {
 				request.body(body);
 			}
-			return request.exchange((clientRequest, response) -> readAnswer(path, response), true);
+			return request.exchange((clientRequest, response) -> readAnswer(response), true);
 		}
 		catch (ResourceAccessException ex) {
 			throw ioFailure(ex);
@@ -426,7 +427,7 @@ public final class RestClientIdaasClient implements IdaasClient {
 
 	// Answers
 
-	private ObjectNode readAnswer(String path, ClientHttpResponse response) throws IOException {
+	private Answer readAnswer(ClientHttpResponse response) throws IOException {
 		int status = response.getStatusCode().value();
 		byte[] body = readBody(response, status);
 		JsonNode json = parse(body);
@@ -449,10 +450,7 @@ public final class RestClientIdaasClient implements IdaasClient {
 			throw failure(IdaasErrorCodes.MALFORMED_RESPONSE, IdaasErrorCategory.PROTOCOL, status, null, null,
 					(body.length == 0) ? "empty body" : "body is not a JSON object", null);
 		}
-		if (this.logger.isTraceEnabled()) {
-			this.logger.trace("IDaaS POST " + path + " answered HTTP " + status);
-		}
-		return object;
+		return new Answer(status, object);
 	}
 
 	private byte[] readBody(ClientHttpResponse response, int status) throws IOException {
@@ -507,6 +505,9 @@ public final class RestClientIdaasClient implements IdaasClient {
 					"no status", null);
 		}
 		String status = rawStatus.strip().toUpperCase(Locale.ROOT);
+		if (this.logger.isDebugEnabled()) {
+			this.logger.debug("IDaaS Apple login status " + IdaasErrorMessages.printable(status, 64));
+		}
 		return switch (status) {
 			case "SUCCESS" -> new AppleLoginResult.Authenticated(requiredText(answer, "session_token"),
 					expire(answer), requiredText(answer, "id_token"));
@@ -599,6 +600,12 @@ public final class RestClientIdaasClient implements IdaasClient {
 			@Nullable Throwable cause) {
 		return new IdaasApiException(errorCode.strip(), category, httpStatus, vendorMessage, upstreamStatus, detail,
 				this.errorMessages, cause);
+	}
+
+	/**
+	 * A successful answer: its HTTP status and JSON object body.
+	 */
+	private record Answer(int httpStatus, ObjectNode body) {
 	}
 
 }
