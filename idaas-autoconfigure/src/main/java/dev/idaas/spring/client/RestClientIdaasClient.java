@@ -54,7 +54,12 @@ import org.springframework.web.client.RestClient;
  * {@code data} may be a JSON document inside a string, absent, empty or garbage (then no flows),
  * unknown fields are ignored. A body larger than 1 MiB is never buffered and is a
  * {@link IdaasErrorCategory#PROTOCOL} error. An {@code error_code} in the body is an error
- * whatever the HTTP status.
+ * whatever the HTTP status (even 200); a known code decides the category, an unknown code is kept
+ * raw as {@link IdaasErrorCategory#UNKNOWN} (or {@link IdaasErrorCategory#TRANSIENT} with a 5xx).
+ * A 5xx or 429 without an error code is {@link IdaasErrorCategory#TRANSIENT}
+ * ({@link IdaasErrorCodes#UPSTREAM_UNAVAILABLE}); any other answer that is not a 2xx JSON object is
+ * {@link IdaasErrorCategory#PROTOCOL} ({@link IdaasErrorCodes#MALFORMED_RESPONSE}). Redirects are
+ * not followed.
  * <p>
  * <b>Retries.</b> Only {@link IdaasErrorCategory#TRANSIENT} failures (IDaaS unreachable, 5xx,
  * {@code COM.0002}) are retried, up to {@link #setMaxAttempts(int) maxAttempts} attempts in
@@ -402,7 +407,7 @@ public final class RestClientIdaasClient implements IdaasClient {
 				cause.getClass().getSimpleName(), ex);
 	}
 
-	private Duration backoff(int failedAttempt) {
+	Duration backoff(int failedAttempt) {
 		long initial = this.initialBackoff.toNanos();
 		long max = this.maxBackoff.toNanos();
 		long delay = initial;

@@ -788,6 +788,36 @@ class RestClientIdaasClientTests {
 		assertThat(this.server.getRequestCount()).isEqualTo(1);
 	}
 
+	@Test
+	void backoffWhenAttemptsGrowThenDoublesWithJitterUpToMax() {
+		this.client.setBackoff(Duration.ofMillis(200), Duration.ofSeconds(2));
+		for (int i = 0; i < 50; i++) {
+			assertThat(this.client.backoff(1)).isBetween(Duration.ofMillis(100), Duration.ofMillis(200));
+			assertThat(this.client.backoff(2)).isBetween(Duration.ofMillis(200), Duration.ofMillis(400));
+			assertThat(this.client.backoff(3)).isBetween(Duration.ofMillis(400), Duration.ofMillis(800));
+			assertThat(this.client.backoff(5)).isBetween(Duration.ofMillis(1000), Duration.ofSeconds(2));
+			assertThat(this.client.backoff(100)).isBetween(Duration.ofMillis(1000), Duration.ofSeconds(2));
+		}
+	}
+
+	@Test
+	void loginWithAppleWhenRedirectThenNotFollowedAndProtocolError() {
+		this.server.enqueue(new MockResponse.Builder().code(302).addHeader("Location", "/elsewhere").build());
+		enqueue(200, SUCCESS);
+		assertThatExceptionOfType(IdaasApiException.class).isThrownBy(() -> this.client.loginWithApple(CODE, DEVICE))
+			.satisfies((ex) -> assertThat(ex.getCategory()).isEqualTo(IdaasErrorCategory.PROTOCOL))
+			.satisfies((ex) -> assertThat(ex.getHttpStatus()).isEqualTo(302));
+		assertThat(this.server.getRequestCount()).isEqualTo(1);
+	}
+
+	@Test
+	void loginWithAppleWhen429ThenTransientAndRetried() {
+		enqueue(429, "");
+		enqueue(200, SUCCESS);
+		assertThat(this.client.loginWithApple(CODE, DEVICE)).isInstanceOf(AppleLoginResult.Authenticated.class);
+		assertThat(this.server.getRequestCount()).isEqualTo(2);
+	}
+
 	// Setters and factory arguments
 
 	@Test
