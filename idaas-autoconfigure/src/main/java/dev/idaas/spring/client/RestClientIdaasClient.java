@@ -133,6 +133,7 @@ public final class RestClientIdaasClient implements IdaasClient {
 	 * @param clientId the application's client id, sent as {@code X-client-id}
 	 * @throws IllegalArgumentException when the client id is empty, longer than 128 characters or
 	 * not printable ASCII
+	 * @since 0.1
 	 */
 	public RestClientIdaasClient(RestClient restClient, String clientId) {
 		Assert.notNull(restClient, "restClient cannot be null");
@@ -149,6 +150,7 @@ public final class RestClientIdaasClient implements IdaasClient {
 	 * @param baseUri the tenant base URL, e.g. {@code https://example.idaas.com}
 	 * @return the configured client
 	 * @see #createRestClient(RestClient.Builder, URI, Duration, Duration)
+	 * @since 0.1
 	 */
 	public static RestClient createRestClient(RestClient.Builder builder, URI baseUri) {
 		return createRestClient(builder, baseUri, DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT);
@@ -170,6 +172,7 @@ public final class RestClientIdaasClient implements IdaasClient {
 	 * @param readTimeout the time allowed from sending the request to the end of the answer,
 	 * positive
 	 * @return the configured client
+	 * @since 0.1
 	 */
 	public static RestClient createRestClient(RestClient.Builder builder, URI baseUri, Duration connectTimeout,
 			Duration readTimeout) {
@@ -199,6 +202,7 @@ public final class RestClientIdaasClient implements IdaasClient {
 	 * Sets the name of the header carrying the session token on refresh. Some IDaaS editions
 	 * use {@code X-session-token}.
 	 * @param sessionTokenHeaderName the header name; defaults to {@code session-token}
+	 * @since 0.1
 	 */
 	public void setSessionTokenHeaderName(String sessionTokenHeaderName) {
 		Assert.hasText(sessionTokenHeaderName, "sessionTokenHeaderName cannot be empty");
@@ -210,6 +214,7 @@ public final class RestClientIdaasClient implements IdaasClient {
 	 * Sets how many attempts in total a call makes when failures are
 	 * {@link IdaasErrorCategory#TRANSIENT}.
 	 * @param maxAttempts the number of attempts, at least 1 (1 disables retries); defaults to 3
+	 * @since 0.1
 	 */
 	public void setMaxAttempts(int maxAttempts) {
 		Assert.isTrue(maxAttempts >= 1, "maxAttempts must be at least 1");
@@ -221,6 +226,7 @@ public final class RestClientIdaasClient implements IdaasClient {
 	 * and a random jitter takes up to half of it off.
 	 * @param initial the wait before the second attempt; defaults to 200 ms
 	 * @param max the longest wait; defaults to 2 s
+	 * @since 0.1
 	 */
 	public void setBackoff(Duration initial, Duration max) {
 		Assert.notNull(initial, "initial cannot be null");
@@ -234,6 +240,7 @@ public final class RestClientIdaasClient implements IdaasClient {
 	/**
 	 * Sets the source of the texts of thrown {@link IdaasApiException}s.
 	 * @param errorMessages the texts; defaults to the bundled English and Chinese texts
+	 * @since 0.1
 	 */
 	public void setErrorMessages(IdaasErrorMessages errorMessages) {
 		Assert.notNull(errorMessages, "errorMessages cannot be null");
