@@ -1363,8 +1363,11 @@ public final class IdaasSimulator implements AutoCloseable {
 
 	private String newAppleCode(AppleIdentity identity) {
 		// Apple's codes look like "c" + hex + ".0.xxxx." + token; only uniqueness matters here.
+		Instant now = this.clock.instant();
+		// Each authorize page issues a code per sample person; forget the ones never used.
+		this.appleCodes.values().removeIf((unused) -> !now.isBefore(unused.issuedAt().plus(this.appleCodeTtl)));
 		String code = "c" + randomHex(32) + ".0.sim." + randomUrlSafe(16);
-		this.appleCodes.put(code, new AppleCode(identity.sub, this.clock.instant()));
+		this.appleCodes.put(code, new AppleCode(identity.sub, now));
 		return code;
 	}
 
