@@ -84,6 +84,8 @@ import org.springframework.test.context.DynamicPropertyRegistry;
  */
 public final class IdaasSimulator implements AutoCloseable {
 
+	private static final System.Logger logger = System.getLogger(IdaasSimulator.class.getName());
+
 	/**
 	 * Path of the Apple login call.
 	 */
@@ -951,7 +953,7 @@ public final class IdaasSimulator implements AutoCloseable {
 			}
 			catch (RuntimeException ex) {
 				// A bug of the simulator must be loud, and never look like an IDaaS answer.
-				ex.printStackTrace();
+				logger.log(System.Logger.Level.ERROR, "IDaaS simulator failure", ex);
 				return new MockResponse.Builder().code(500)
 					.setHeader("Content-Type", "text/plain; charset=utf-8")
 					.body("IDaaS simulator failure: " + ex)
