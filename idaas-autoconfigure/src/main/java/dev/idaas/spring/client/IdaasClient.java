@@ -11,8 +11,10 @@ public interface IdaasClient {
 
 	/**
 	 * Exchanges an Apple authorization code for an IDaaS login result
-	 * ({@code POST /api/v2/sdk/login/apple}). Never retried once the request may have reached
-	 * IDaaS: an Apple code is single-use.
+	 * ({@code POST /api/v2/sdk/login/apple}). Retried only on
+	 * {@link IdaasErrorCategory#TRANSIENT} failures; never when the request may have reached IDaaS
+	 * without an answer coming back ({@link IdaasErrorCategory#UNKNOWN_OUTCOME}): an Apple code is
+	 * single-use.
 	 * @param code the Apple authorization code
 	 * @param device the end user's device facts
 	 * @return the login result

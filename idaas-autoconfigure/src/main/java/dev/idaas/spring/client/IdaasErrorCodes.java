@@ -1,0 +1,119 @@
+package dev.idaas.spring.client;
+
+/**
+ * The error codes this starter knows: the IDaaS SDK codes of the upstream contract
+ * ({@code IDAAS.SDK.*}) and the starter's own codes ({@code IDAAS.STARTER.*}) for failures that
+ * IDaaS did not report itself. Any other code IDaaS sends is kept raw with category
+ * {@link IdaasErrorCategory#UNKNOWN}.
+ *
+ * @author idaas-spring-boot-starter
+ * @since 0.1
+ * @see IdaasApiException#getErrorCode()
+ * @see IdaasErrorMessages
+ */
+public final class IdaasErrorCodes {
+
+	/**
+	 * {@code IDAAS.SDK.PARAM.0001}: device information is incomplete.
+	 */
+	public static final String DEVICE_INFO_INCOMPLETE = "IDAAS.SDK.PARAM.0001";
+
+	/**
+	 * {@code IDAAS.SDK.PARAM.0002}: the client id is empty.
+	 */
+	public static final String CLIENT_ID_EMPTY = "IDAAS.SDK.PARAM.0002";
+
+	/**
+	 * {@code IDAAS.SDK.PARAM.0003}: the application is not registered.
+	 */
+	public static final String APP_NOT_REGISTERED = "IDAAS.SDK.PARAM.0003";
+
+	/**
+	 * {@code IDAAS.SDK.PARAM.0011}: the Apple authorization code is empty.
+	 */
+	public static final String APPLE_CODE_EMPTY = "IDAAS.SDK.PARAM.0011";
+
+	/**
+	 * {@code IDAAS.SDK.PARAM.0016}: the id_token is invalid or expired.
+	 */
+	public static final String ID_TOKEN_INVALID = "IDAAS.SDK.PARAM.0016";
+
+	/**
+	 * {@code IDAAS.SDK.PARAM.0022}: the session token is empty.
+	 */
+	public static final String SESSION_TOKEN_EMPTY = "IDAAS.SDK.PARAM.0022";
+
+	/**
+	 * {@code IDAAS.SDK.PARAM.0023}: the session token is invalid or expired.
+	 */
+	public static final String SESSION_TOKEN_INVALID = "IDAAS.SDK.PARAM.0023";
+
+	/**
+	 * {@code IDAAS.SDK.COM.0002}: the system is busy (sent as HTTP 400 or 500).
+	 */
+	public static final String SYSTEM_BUSY = "IDAAS.SDK.COM.0002";
+
+	/**
+	 * {@code IDAAS.SDK.USER.0039}: the user is disabled.
+	 */
+	public static final String USER_DISABLED = "IDAAS.SDK.USER.0039";
+
+	/**
+	 * IDaaS could not be reached (connection refused, connect timeout, unknown host) or answered
+	 * with a 5xx without an error code. The request was not processed; safe to retry.
+	 */
+	public static final String UPSTREAM_UNAVAILABLE = "IDAAS.STARTER.UPSTREAM_UNAVAILABLE";
+
+	/**
+	 * The request was sent but no complete answer came (read timeout, connection dropped): the
+	 * outcome is unknown.
+	 */
+	public static final String UPSTREAM_TIMEOUT = "IDAAS.STARTER.UPSTREAM_TIMEOUT";
+
+	/**
+	 * The answer could not be understood: not JSON, truncated, empty, oversized, missing fields or
+	 * an unknown {@code status}.
+	 */
+	public static final String MALFORMED_RESPONSE = "IDAAS.STARTER.MALFORMED_RESPONSE";
+
+	/**
+	 * A header value (device fact, client id, session token) is not a printable ASCII value of an
+	 * acceptable length; nothing was sent.
+	 */
+	public static final String INVALID_HEADER = "IDAAS.STARTER.INVALID_HEADER";
+
+	/**
+	 * The Apple authorization code is empty, too long or contains control characters; nothing was
+	 * sent.
+	 */
+	public static final String INVALID_CODE = "IDAAS.STARTER.INVALID_CODE";
+
+	/**
+	 * IDaaS answered {@code status: ACCESS_DENIED}.
+	 */
+	public static final String ACCESS_DENIED = "IDAAS.STARTER.ACCESS_DENIED";
+
+	/**
+	 * The id_token failed verification.
+	 */
+	public static final String INVALID_ID_TOKEN = "IDAAS.STARTER.INVALID_ID_TOKEN";
+
+	/**
+	 * The sign-in {@code state} is missing, does not match or has expired.
+	 */
+	public static final String INVALID_STATE = "IDAAS.STARTER.INVALID_STATE";
+
+	/**
+	 * The user's session with IDaaS has expired.
+	 */
+	public static final String SESSION_EXPIRED = "IDAAS.STARTER.SESSION_EXPIRED";
+
+	/**
+	 * An unexpected failure.
+	 */
+	public static final String UNKNOWN_ERROR = "IDAAS.STARTER.UNKNOWN_ERROR";
+
+	private IdaasErrorCodes() {
+	}
+
+}

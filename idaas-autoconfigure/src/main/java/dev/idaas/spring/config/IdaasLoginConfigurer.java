@@ -1,0 +1,450 @@
+package dev.idaas.spring.config;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.idaas.spring.authentication.IdaasAppleAuthenticationProvider;
+import dev.idaas.spring.authentication.IdaasAuthenticationTokenFactory;
+import dev.idaas.spring.client.IdaasClient;
+import dev.idaas.spring.client.IdaasErrorMessages;
+import dev.idaas.spring.web.AppleAuthorizationRequestRedirectFilter;
+import dev.idaas.spring.web.AppleAuthorizationStateCookieRepository;
+import dev.idaas.spring.web.AppleCallbackAuthenticationFilter;
+import dev.idaas.spring.web.DefaultDeviceContextResolver;
+import dev.idaas.spring.web.DeviceContextResolver;
+import dev.idaas.spring.web.HttpSessionPendingSocialFlowRepository;
+import dev.idaas.spring.web.IdaasAuthenticationFailureHandler;
+import dev.idaas.spring.web.IdaasAuthenticationSuccessHandler;
+import dev.idaas.spring.web.IdaasBranchRedirectHandler;
+import dev.idaas.spring.web.IdaasJsonAuthenticationEntryPoint;
+import dev.idaas.spring.web.IdaasLoginAuthenticationFilter;
+import dev.idaas.spring.web.JsonRequestMatcher;
+import dev.idaas.spring.web.PendingSocialFlowRepository;
+
+import org.springframework.context.ApplicationContext;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.authentication.AuthenticationManager;
+import org.springframework.security.config.annotation.web.HttpSecurityBuilder;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.annotation.web.configurers.CsrfConfigurer;
+import org.springframework.security.config.annotation.web.configurers.ExceptionHandlingConfigurer;
+import org.springframework.security.web.authentication.AbstractAuthenticationProcessingFilter;
+import org.springframework.security.web.authentication.AuthenticationFailureHandler;
+import org.springframework.security.web.authentication.AuthenticationSuccessHandler;
+import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.authentication.RememberMeServices;
+import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
+import org.springframework.security.web.authentication.session.SessionAuthenticationStrategy;
+import org.springframework.security.web.context.DelegatingSecurityContextRepository;
+import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
+import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
+import org.springframework.security.web.context.SecurityContextRepository;
+import org.springframework.security.web.savedrequest.RequestCache;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.AndRequestMatcher;
+import org.springframework.security.web.util.matcher.NegatedRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
+import org.springframework.util.Assert;
+
+/**
+ * Adds Sign in with Apple through IDaaS to a {@code SecurityFilterChain}:
+ *
+ * <pre class="code">
+ * http.with(IdaasLoginConfigurer.idaasLogin(), (login) -&gt; login
+ *     .loginProcessingUrl("/login/idaas/apple")
+ *     .failureUrl("/login?error"));
+ * </pre>
+ *
+ * The login and Apple callback filters share the chain's {@link SessionAuthenticationStrategy}
+ * (the session id changes at login) and {@link SecurityContextRepository}; JSON logins and
+ * Apple's cross-site callback are exempt from CSRF tokens; unauthenticated browser requests
+ * go to the login page and JSON requests get a {@code 401} JSON answer. Collaborators are
+ * taken from the application context unless set here; paths default to the
+ * {@link IdaasLoginSettings} bean, if any.
+ *
+ * @param <H> the security builder
+ * @author idaas-spring-boot-starter
+ * @since 0.1
+ */
+public final class IdaasLoginConfigurer<H extends HttpSecurityBuilder<H>>
+		extends AbstractHttpConfigurer<IdaasLoginConfigurer<H>, H> {
+
+	private @Nullable IdaasLoginSettings settings;
+
+	private @Nullable String processingUrl;
+
+	private @Nullable String loginPage;
+
+	private @Nullable String failureUrl;
+
+	private @Nullable String defaultSuccessUrl;
+
+	private @Nullable String bindUrl;
+
+	private @Nullable String registerUrl;
+
+	private @Nullable AuthenticationSuccessHandler successHandler;
+
+	private @Nullable AuthenticationFailureHandler failureHandler;
+
+	private @Nullable AuthenticationFailureHandler branchHandler;
+
+	private @Nullable DeviceContextResolver deviceContextResolver;
+
+	private @Nullable PendingSocialFlowRepository pendingFlowRepository;
+
+	private @Nullable IdaasClient client;
+
+	private @Nullable IdaasAuthenticationTokenFactory tokenFactory;
+
+	private @Nullable IdaasErrorMessages errorMessages;
+
+	/**
+	 * Creates a configurer; see {@link #idaasLogin()}.
+	 */
+	public IdaasLoginConfigurer() {
+	}
+
+	/**
+	 * A new configurer, for {@code http.with(idaasLogin(), customizer)}.
+	 * @param <H> the security builder
+	 * @return the configurer
+	 */
+	public static <H extends HttpSecurityBuilder<H>> IdaasLoginConfigurer<H> idaasLogin() {
+		return new IdaasLoginConfigurer<>();
+	}
+
+	/**
+	 * Sets the path that accepts Apple codes ({@code POST}).
+	 * @param processingUrl the path
+	 * @return this configurer
+	 */
+	public IdaasLoginConfigurer<H> loginProcessingUrl(String processingUrl) {
+		Assert.hasText(processingUrl, "processingUrl cannot be empty");
+		this.processingUrl = processingUrl;
+		return this;
+	}
+
+	/**
+	 * Sets the login page unauthenticated browsers are sent to.
+	 * @param loginPage the path
+	 * @return this configurer
+	 */
+	public IdaasLoginConfigurer<H> loginPage(String loginPage) {
+		Assert.hasText(loginPage, "loginPage cannot be empty");
+		this.loginPage = loginPage;
+		return this;
+	}
+
+	/**
+	 * Sets where browsers go after a failed login.
+	 * @param failureUrl a local path
+	 * @return this configurer
+	 */
+	public IdaasLoginConfigurer<H> failureUrl(String failureUrl) {
+		Assert.hasText(failureUrl, "failureUrl cannot be empty");
+		this.failureUrl = failureUrl;
+		return this;
+	}
+
+	/**
+	 * Sets where browsers go after login when no request was saved.
+	 * @param defaultSuccessUrl a local path
+	 * @return this configurer
+	 */
+	public IdaasLoginConfigurer<H> defaultSuccessUrl(String defaultSuccessUrl) {
+		Assert.hasText(defaultSuccessUrl, "defaultSuccessUrl cannot be empty");
+		this.defaultSuccessUrl = defaultSuccessUrl;
+		return this;
+	}
+
+	/**
+	 * Sets the pages that finish bind and register flows.
+	 * @param bindUrl the bind page
+	 * @param registerUrl the register page
+	 * @return this configurer
+	 */
+	public IdaasLoginConfigurer<H> socialFlowUrls(String bindUrl, String registerUrl) {
+		Assert.hasText(bindUrl, "bindUrl cannot be empty");
+		Assert.hasText(registerUrl, "registerUrl cannot be empty");
+		this.bindUrl = bindUrl;
+		this.registerUrl = registerUrl;
+		return this;
+	}
+
+	/**
+	 * Sets the handler of successful logins.
+	 * @param successHandler the handler
+	 * @return this configurer
+	 */
+	public IdaasLoginConfigurer<H> successHandler(AuthenticationSuccessHandler successHandler) {
+		Assert.notNull(successHandler, "successHandler cannot be null");
+		this.successHandler = successHandler;
+		return this;
+	}
+
+	/**
+	 * Sets the handler of failed logins (not of bind/register branches).
+	 * @param failureHandler the handler
+	 * @return this configurer
+	 */
+	public IdaasLoginConfigurer<H> failureHandler(AuthenticationFailureHandler failureHandler) {
+		Assert.notNull(failureHandler, "failureHandler cannot be null");
+		this.failureHandler = failureHandler;
+		return this;
+	}
+
+	/**
+	 * Sets the handler that takes SOCIAL_BIND / USER_REGISTER answers to their pages; it
+	 * receives every login failure and must delegate the others.
+	 * @param branchHandler the handler
+	 * @return this configurer
+	 */
+	public IdaasLoginConfigurer<H> branchHandler(AuthenticationFailureHandler branchHandler) {
+		Assert.notNull(branchHandler, "branchHandler cannot be null");
+		this.branchHandler = branchHandler;
+		return this;
+	}
+
+	/**
+	 * Sets how device facts are resolved.
+	 * @param deviceContextResolver the resolver
+	 * @return this configurer
+	 */
+	public IdaasLoginConfigurer<H> deviceContextResolver(DeviceContextResolver deviceContextResolver) {
+		Assert.notNull(deviceContextResolver, "deviceContextResolver cannot be null");
+		this.deviceContextResolver = deviceContextResolver;
+		return this;
+	}
+
+	/**
+	 * Sets where pending bind/register flows are kept.
+	 * @param pendingFlowRepository the repository
+	 * @return this configurer
+	 */
+	public IdaasLoginConfigurer<H> pendingFlowRepository(PendingSocialFlowRepository pendingFlowRepository) {
+		Assert.notNull(pendingFlowRepository, "pendingFlowRepository cannot be null");
+		this.pendingFlowRepository = pendingFlowRepository;
+		return this;
+	}
+
+	/**
+	 * Sets the IDaaS client.
+	 * @param client the client
+	 * @return this configurer
+	 */
+	public IdaasLoginConfigurer<H> client(IdaasClient client) {
+		Assert.notNull(client, "client cannot be null");
+		this.client = client;
+		return this;
+	}
+
+	/**
+	 * Sets the factory that verifies id_tokens and builds the authentication.
+	 * @param tokenFactory the factory
+	 * @return this configurer
+	 */
+	public IdaasLoginConfigurer<H> tokenFactory(IdaasAuthenticationTokenFactory tokenFactory) {
+		Assert.notNull(tokenFactory, "tokenFactory cannot be null");
+		this.tokenFactory = tokenFactory;
+		return this;
+	}
+
+	/**
+	 * Sets all paths and Apple settings at once.
+	 * @param settings the settings
+	 * @return this configurer
+	 */
+	public IdaasLoginConfigurer<H> settings(IdaasLoginSettings settings) {
+		Assert.notNull(settings, "settings cannot be null");
+		this.settings = settings;
+		return this;
+	}
+
+	@Override
+	public void init(H http) {
+		IdaasLoginSettings settings = settings(http);
+		http.authenticationProvider(
+				postProcess(new IdaasAppleAuthenticationProvider(client(http), tokenFactory(http))));
+		RequestMatcher jsonLogin = new AndRequestMatcher(
+				PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, processingUrl(settings)),
+				JsonRequestMatcher::sendsJson);
+		@SuppressWarnings("unchecked")
+		CsrfConfigurer<H> csrf = http.getConfigurer(CsrfConfigurer.class);
+		if (csrf != null) {
+			csrf.ignoringRequestMatchers(jsonLogin);
+			if (settings.apple() != null) {
+				csrf.ignoringRequestMatchers(PathPatternRequestMatcher.withDefaults()
+					.matcher(HttpMethod.POST, settings.apple().callbackUrl()));
+			}
+		}
+		@SuppressWarnings("unchecked")
+		ExceptionHandlingConfigurer<H> exceptionHandling = http.getConfigurer(ExceptionHandlingConfigurer.class);
+		if (exceptionHandling != null) {
+			exceptionHandling.defaultAuthenticationEntryPointFor(
+					postProcess(new IdaasJsonAuthenticationEntryPoint(errorMessages(http))), JsonRequestMatcher.INSTANCE);
+			exceptionHandling.defaultAuthenticationEntryPointFor(
+					postProcess(new LoginUrlAuthenticationEntryPoint(loginPage(settings))),
+					new NegatedRequestMatcher(JsonRequestMatcher.INSTANCE));
+		}
+	}
+
+	@Override
+	public void configure(H http) {
+		IdaasLoginSettings settings = settings(http);
+		AuthenticationManager authenticationManager = http.getSharedObject(AuthenticationManager.class);
+		DeviceContextResolver devices = deviceContextResolver(http);
+		PendingSocialFlowRepository pendingFlows = pendingFlowRepository(http);
+		AuthenticationSuccessHandler success = successHandler(http, settings, pendingFlows);
+		AuthenticationFailureHandler failure = branchHandler(http, settings, pendingFlows);
+
+		IdaasLoginAuthenticationFilter login = new IdaasLoginAuthenticationFilter(processingUrl(settings),
+				authenticationManager, devices);
+		configureAuthenticationFilter(http, login, success, failure);
+		http.addFilterBefore(postProcess(login), UsernamePasswordAuthenticationFilter.class);
+
+		IdaasLoginSettings.Apple apple = settings.apple();
+		if (apple != null) {
+			AppleAuthorizationStateCookieRepository states = new AppleAuthorizationStateCookieRepository(
+					apple.callbackUrl());
+			states.setTimeout(apple.stateTimeout());
+			AppleAuthorizationRequestRedirectFilter redirect = new AppleAuthorizationRequestRedirectFilter(
+					apple.authorizeUri(), apple.clientId(), states);
+			redirect.setAuthorizationUrl(apple.authorizationUrl());
+			redirect.setCallbackPath(apple.callbackUrl());
+			redirect.setRedirectUri(apple.redirectUri());
+			redirect.setScope(apple.scope());
+			RequestCache requestCache = http.getSharedObject(RequestCache.class);
+			if (requestCache != null) {
+				redirect.setRequestCache(requestCache);
+			}
+			http.addFilterBefore(postProcess(redirect), UsernamePasswordAuthenticationFilter.class);
+			AppleCallbackAuthenticationFilter callback = new AppleCallbackAuthenticationFilter(apple.callbackUrl(),
+					authenticationManager, devices, states);
+			callback.setCancelUrl(loginPage(settings));
+			configureAuthenticationFilter(http, callback, success, failure);
+			http.addFilterBefore(postProcess(callback), UsernamePasswordAuthenticationFilter.class);
+		}
+	}
+
+	private void configureAuthenticationFilter(H http, AbstractAuthenticationProcessingFilter filter,
+			AuthenticationSuccessHandler success, AuthenticationFailureHandler failure) {
+		filter.setAuthenticationSuccessHandler(success);
+		filter.setAuthenticationFailureHandler(failure);
+		SessionAuthenticationStrategy sessionStrategy = http.getSharedObject(SessionAuthenticationStrategy.class);
+		if (sessionStrategy != null) {
+			filter.setSessionAuthenticationStrategy(sessionStrategy);
+		}
+		RememberMeServices rememberMe = http.getSharedObject(RememberMeServices.class);
+		if (rememberMe != null) {
+			filter.setRememberMeServices(rememberMe);
+		}
+		filter.setSecurityContextRepository(securityContextRepository(http));
+		filter.setSecurityContextHolderStrategy(getSecurityContextHolderStrategy());
+		ApplicationContext context = http.getSharedObject(ApplicationContext.class);
+		if (context != null) {
+			filter.setApplicationEventPublisher(context);
+		}
+	}
+
+	/**
+	 * The chain's context repository, or Spring Security's default when none is shared.
+	 */
+	static SecurityContextRepository securityContextRepository(HttpSecurityBuilder<?> http) {
+		SecurityContextRepository repository = http.getSharedObject(SecurityContextRepository.class);
+		return (repository != null) ? repository : new DelegatingSecurityContextRepository(
+				new RequestAttributeSecurityContextRepository(), new HttpSessionSecurityContextRepository());
+	}
+
+	private AuthenticationSuccessHandler successHandler(H http, IdaasLoginSettings settings,
+			PendingSocialFlowRepository pendingFlows) {
+		if (this.successHandler != null) {
+			return this.successHandler;
+		}
+		IdaasAuthenticationSuccessHandler handler = new IdaasAuthenticationSuccessHandler(
+				(this.defaultSuccessUrl != null) ? this.defaultSuccessUrl : settings.defaultSuccessUrl());
+		handler.setPendingFlowRepository(pendingFlows);
+		return handler;
+	}
+
+	private AuthenticationFailureHandler branchHandler(H http, IdaasLoginSettings settings,
+			PendingSocialFlowRepository pendingFlows) {
+		if (this.branchHandler != null) {
+			return this.branchHandler;
+		}
+		AuthenticationFailureHandler failure = (this.failureHandler != null) ? this.failureHandler
+				: new IdaasAuthenticationFailureHandler(
+						(this.failureUrl != null) ? this.failureUrl : settings.failureUrl(), errorMessages(http));
+		IdaasBranchRedirectHandler handler = new IdaasBranchRedirectHandler(
+				(this.bindUrl != null) ? this.bindUrl : settings.bindUrl(),
+				(this.registerUrl != null) ? this.registerUrl : settings.registerUrl(), failure);
+		handler.setPendingFlowRepository(pendingFlows);
+		return handler;
+	}
+
+	private String processingUrl(IdaasLoginSettings settings) {
+		return (this.processingUrl != null) ? this.processingUrl : settings.processingUrl();
+	}
+
+	private String loginPage(IdaasLoginSettings settings) {
+		return (this.loginPage != null) ? this.loginPage : settings.loginPage();
+	}
+
+	private IdaasLoginSettings settings(H http) {
+		if (this.settings == null) {
+			IdaasLoginSettings bean = getBeanOrNull(http, IdaasLoginSettings.class);
+			this.settings = (bean != null) ? bean : IdaasLoginSettings.DEFAULTS;
+		}
+		return this.settings;
+	}
+
+	private IdaasClient client(H http) {
+		if (this.client == null) {
+			this.client = requiredBean(http, IdaasClient.class);
+		}
+		return this.client;
+	}
+
+	private IdaasAuthenticationTokenFactory tokenFactory(H http) {
+		if (this.tokenFactory == null) {
+			this.tokenFactory = requiredBean(http, IdaasAuthenticationTokenFactory.class);
+		}
+		return this.tokenFactory;
+	}
+
+	private IdaasErrorMessages errorMessages(H http) {
+		if (this.errorMessages == null) {
+			IdaasErrorMessages bean = getBeanOrNull(http, IdaasErrorMessages.class);
+			this.errorMessages = (bean != null) ? bean : new IdaasErrorMessages();
+		}
+		return this.errorMessages;
+	}
+
+	private DeviceContextResolver deviceContextResolver(H http) {
+		if (this.deviceContextResolver == null) {
+			DeviceContextResolver bean = getBeanOrNull(http, DeviceContextResolver.class);
+			this.deviceContextResolver = (bean != null) ? bean : new DefaultDeviceContextResolver();
+		}
+		return this.deviceContextResolver;
+	}
+
+	private PendingSocialFlowRepository pendingFlowRepository(H http) {
+		if (this.pendingFlowRepository == null) {
+			PendingSocialFlowRepository bean = getBeanOrNull(http, PendingSocialFlowRepository.class);
+			this.pendingFlowRepository = (bean != null) ? bean : new HttpSessionPendingSocialFlowRepository();
+		}
+		return this.pendingFlowRepository;
+	}
+
+	private static <T> @Nullable T getBeanOrNull(HttpSecurityBuilder<?> http, Class<T> type) {
+		ApplicationContext context = http.getSharedObject(ApplicationContext.class);
+		return (context != null) ? context.getBeanProvider(type).getIfUnique() : null;
+	}
+
+	private static <T> T requiredBean(HttpSecurityBuilder<?> http, Class<T> type) {
+		T bean = getBeanOrNull(http, type);
+		Assert.state(bean != null, () -> "No " + type.getSimpleName()
+				+ " configured: set one on IdaasLoginConfigurer or declare a bean (the idaas auto-configuration does)");
+		return bean;
+	}
+
+}

@@ -1,0 +1,75 @@
+package dev.idaas.spring.config;
+
+import java.net.URI;
+import java.time.Duration;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.Assert;
+
+/**
+ * The paths and Apple settings {@link IdaasLoginConfigurer} uses unless told otherwise.
+ * Spring Boot's auto-configuration publishes one built from {@code idaas.*} properties.
+ *
+ * @param processingUrl path that accepts an Apple code
+ * @param loginPage the login page
+ * @param failureUrl where browsers go after a failed login
+ * @param defaultSuccessUrl where browsers go after login without a saved request
+ * @param bindUrl page that finishes a bind flow
+ * @param registerUrl page that finishes a register flow
+ * @param apple the Apple web flow, or {@code null} when only posted codes are accepted
+ * @author idaas-spring-boot-starter
+ * @since 0.1
+ */
+public record IdaasLoginSettings(String processingUrl, String loginPage, String failureUrl, String defaultSuccessUrl,
+		String bindUrl, String registerUrl, @Nullable Apple apple) {
+
+	/**
+	 * The defaults: {@code /login/idaas/apple}, {@code /login}, {@code /login?error},
+	 * {@code /}, {@code /idaas/bind}, {@code /idaas/register}, no Apple web flow.
+	 */
+	public static final IdaasLoginSettings DEFAULTS = new IdaasLoginSettings("/login/idaas/apple", "/login",
+			"/login?error", "/", "/idaas/bind", "/idaas/register", null);
+
+	/**
+	 * Creates settings.
+	 */
+	public IdaasLoginSettings {
+		Assert.hasText(processingUrl, "processingUrl cannot be empty");
+		Assert.hasText(loginPage, "loginPage cannot be empty");
+		Assert.hasText(failureUrl, "failureUrl cannot be empty");
+		Assert.hasText(defaultSuccessUrl, "defaultSuccessUrl cannot be empty");
+		Assert.hasText(bindUrl, "bindUrl cannot be empty");
+		Assert.hasText(registerUrl, "registerUrl cannot be empty");
+	}
+
+	/**
+	 * The Apple web flow.
+	 *
+	 * @param clientId the Apple Services ID
+	 * @param authorizeUri Apple's authorize endpoint
+	 * @param redirectUri the registered redirect URI, or {@code null} to derive it from the
+	 * request
+	 * @param scope the scopes asked from Apple
+	 * @param authorizationUrl path that starts the flow
+	 * @param callbackUrl path Apple posts to
+	 * @param stateTimeout lifetime of the state
+	 */
+	public record Apple(String clientId, URI authorizeUri, @Nullable URI redirectUri, String scope,
+			String authorizationUrl, String callbackUrl, Duration stateTimeout) {
+
+		/**
+		 * Creates Apple settings.
+		 */
+		public Apple {
+			Assert.hasText(clientId, "clientId cannot be empty");
+			Assert.notNull(authorizeUri, "authorizeUri cannot be null");
+			Assert.notNull(scope, "scope cannot be null");
+			Assert.hasText(authorizationUrl, "authorizationUrl cannot be empty");
+			Assert.hasText(callbackUrl, "callbackUrl cannot be empty");
+			Assert.notNull(stateTimeout, "stateTimeout cannot be null");
+		}
+
+	}
+
+}

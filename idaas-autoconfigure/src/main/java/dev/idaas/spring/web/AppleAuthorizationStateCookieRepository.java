@@ -1,0 +1,173 @@
+package dev.idaas.spring.web;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.servlet.http.Cookie;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.ResponseCookie;
+import org.springframework.util.Assert;
+import org.springframework.web.util.WebUtils;
+
+/**
+ * Keeps the {@code state} of an Apple authorization request in its own short-lived cookie,
+ * {@code SameSite=None; Secure; HttpOnly}, scoped to the callback path: Apple answers with a
+ * cross-site {@code POST}, which carries no {@code SameSite=Lax} session cookie, so the session
+ * cannot hold the state. A state is usable once: the cookie is expired on the callback and,
+ * on this node, a consumed state is remembered until it would have expired anyway.
+ *
+ * @author idaas-spring-boot-starter
+ * @since 0.1
+ */
+public final class AppleAuthorizationStateCookieRepository {
+
+	/**
+	 * The default cookie name.
+	 */
+	public static final String DEFAULT_COOKIE_NAME = "IDAAS_APPLE_STATE";
+
+	private static final int MAX_REMEMBERED = 10_000;
+
+	private final String callbackPath;
+
+	private final SecureRandom random = new SecureRandom();
+
+	private final Map<String, Instant> consumed = new ConcurrentHashMap<>();
+
+	private String cookieName = DEFAULT_COOKIE_NAME;
+
+	private Duration timeout = Duration.ofMinutes(10);
+
+	private Clock clock = Clock.systemUTC();
+
+	/**
+	 * Creates a repository whose cookie is sent only to the callback path.
+	 * @param callbackPath the callback path, e.g. {@code /login/idaas/apple/callback}
+	 */
+	public AppleAuthorizationStateCookieRepository(String callbackPath) {
+		Assert.isTrue(LocalRedirects.isLocal(callbackPath), "callbackPath must be a local path");
+		this.callbackPath = callbackPath;
+	}
+
+	/**
+	 * Sets the cookie name.
+	 * @param cookieName the name
+	 */
+	public void setCookieName(String cookieName) {
+		Assert.hasText(cookieName, "cookieName cannot be empty");
+		this.cookieName = cookieName;
+	}
+
+	/**
+	 * Sets how long a state stays usable (default 10 minutes).
+	 * @param timeout the timeout
+	 */
+	public void setTimeout(Duration timeout) {
+		Assert.notNull(timeout, "timeout cannot be null");
+		this.timeout = timeout;
+	}
+
+	/**
+	 * Sets the clock.
+	 * @param clock the clock
+	 */
+	public void setClock(Clock clock) {
+		Assert.notNull(clock, "clock cannot be null");
+		this.clock = clock;
+	}
+
+	/**
+	 * Creates a new state, stores it in the cookie and returns it.
+	 * @param targetPath where to go after success, or {@code null}
+	 * @param response the response that sets the cookie
+	 * @return the new state
+	 */
+	public AppleAuthorizationState create(@Nullable String targetPath, HttpServletResponse response) {
+		byte[] bytes = new byte[32];
+		this.random.nextBytes(bytes);
+		AppleAuthorizationState state = new AppleAuthorizationState(
+				Base64.getUrlEncoder().withoutPadding().encodeToString(bytes), targetPath);
+		String target = (state.targetPath() != null) ? Base64.getUrlEncoder()
+			.withoutPadding()
+			.encodeToString(state.targetPath().getBytes(StandardCharsets.UTF_8)) : "";
+		response.addHeader(HttpHeaders.SET_COOKIE, cookie(state.state() + "." + target + "." + this.clock.instant().getEpochSecond(), this.timeout).toString());
+		return state;
+	}
+
+	/**
+	 * Checks the state Apple posted back against the cookie and consumes it: afterwards the
+	 * cookie is expired and the state refused.
+	 * @param postedState the {@code state} form field
+	 * @param request the callback request
+	 * @param response the callback response
+	 * @return the matching state, or {@code null} when missing, mismatched, expired or
+	 * replayed
+	 */
+	public @Nullable AppleAuthorizationState consume(@Nullable String postedState, HttpServletRequest request,
+			HttpServletResponse response) {
+		Cookie cookie = WebUtils.getCookie(request, this.cookieName);
+		if (cookie == null) {
+			return null;
+		}
+		response.addHeader(HttpHeaders.SET_COOKIE, cookie("", Duration.ZERO).toString());
+		String[] parts = cookie.getValue().split("\\.", -1);
+		if (postedState == null || parts.length != 3 || !MessageDigest.isEqual(
+				parts[0].getBytes(StandardCharsets.US_ASCII), postedState.getBytes(StandardCharsets.US_ASCII))) {
+			return null;
+		}
+		Instant now = this.clock.instant();
+		Instant issuedAt = issuedAt(parts[2]);
+		if (issuedAt == null || now.isAfter(issuedAt.plus(this.timeout))) {
+			return null;
+		}
+		this.consumed.values().removeIf((expiry) -> expiry.isBefore(now));
+		if (this.consumed.size() >= MAX_REMEMBERED
+				|| this.consumed.putIfAbsent(postedState, now.plus(this.timeout)) != null) {
+			return null;
+		}
+		return new AppleAuthorizationState(postedState, decode(parts[1]));
+	}
+
+	private static @Nullable Instant issuedAt(String epochSeconds) {
+		try {
+			return Instant.ofEpochSecond(Long.parseLong(epochSeconds));
+		}
+		catch (NumberFormatException ex) {
+			return null;
+		}
+	}
+
+	private static @Nullable String decode(String target) {
+		if (target.isEmpty()) {
+			return null;
+		}
+		try {
+			return new String(Base64.getUrlDecoder().decode(target), StandardCharsets.UTF_8);
+		}
+		catch (IllegalArgumentException ex) {
+			return null;
+		}
+	}
+
+	private ResponseCookie cookie(String value, Duration maxAge) {
+		return ResponseCookie.from(this.cookieName, value)
+			.path(this.callbackPath)
+			.httpOnly(true)
+			.secure(true)
+			.sameSite("None")
+			.maxAge(maxAge)
+			.build();
+	}
+
+}
