@@ -29,7 +29,7 @@ public final class DefaultIdaasSessionExpiredHandler implements IdaasSessionExpi
 
 	private RedirectStrategy redirectStrategy = new DefaultRedirectStrategy();
 
-	private RequestMatcher jsonRequestMatcher = IdaasErrorResponses::isJsonRequest;
+	private RequestMatcher jsonRequestMatcher = JsonRequestMatcher.INSTANCE;
 
 	private IdaasErrorMessages errorMessages = new IdaasErrorMessages();
 
@@ -89,7 +89,7 @@ public final class DefaultIdaasSessionExpiredHandler implements IdaasSessionExpi
 		}
 		if (this.jsonRequestMatcher.matches(request)) {
 			String code = exception.getErrorCode();
-			IdaasErrorResponses.writeJsonError(response, HttpServletResponse.SC_UNAUTHORIZED, code,
+			JsonResponseWriter.writeError(response, HttpServletResponse.SC_UNAUTHORIZED, code,
 					this.errorMessages.getMessage(code, request.getLocale()));
 			return;
 		}

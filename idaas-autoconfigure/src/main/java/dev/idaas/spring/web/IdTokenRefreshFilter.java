@@ -47,7 +47,7 @@ public class IdTokenRefreshFilter extends OncePerRequestFilter {
 
 	private IdaasSessionExpiredHandler sessionExpiredHandler = new DefaultIdaasSessionExpiredHandler();
 
-	private RequestMatcher jsonRequestMatcher = IdaasErrorResponses::isJsonRequest;
+	private RequestMatcher jsonRequestMatcher = JsonRequestMatcher.INSTANCE;
 
 	private IdaasErrorMessages errorMessages = new IdaasErrorMessages();
 
@@ -132,7 +132,7 @@ public class IdTokenRefreshFilter extends OncePerRequestFilter {
 		}
 		response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(ex.getRetryAfterSeconds()));
 		if (this.jsonRequestMatcher.matches(request)) {
-			IdaasErrorResponses.writeJsonError(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE,
+			JsonResponseWriter.writeError(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE,
 					ex.getErrorCode(), this.errorMessages.getMessage(ex.getErrorCode(), request.getLocale()));
 			return;
 		}
