@@ -43,6 +43,7 @@ public class IdaasApiException extends RuntimeException {
 	 * Creates an exception for a failure without an HTTP answer.
 	 * @param errorCode the error code
 	 * @param category what the failure means for the caller
+	 * @since 0.1
 	 */
 	public IdaasApiException(String errorCode, IdaasErrorCategory category) {
 		this(errorCode, category, 0, null, null);
@@ -56,6 +57,7 @@ public class IdaasApiException extends RuntimeException {
 	 * @param httpStatus the HTTP status of the answer, or {@code 0} when there was none
 	 * @param vendorMessage the {@code error_msg} as IDaaS sent it, or {@code null}
 	 * @param cause the underlying failure, or {@code null}
+	 * @since 0.1
 	 */
 	public IdaasApiException(String errorCode, IdaasErrorCategory category, int httpStatus,
 			@Nullable String vendorMessage, @Nullable Throwable cause) {
@@ -90,6 +92,7 @@ public class IdaasApiException extends RuntimeException {
 	 * Returns the error code: the raw {@code error_code} IDaaS sent (kept even when unknown), or
 	 * one of the starter's {@code IDAAS.STARTER.*} codes.
 	 * @return the error code
+	 * @since 0.1
 	 */
 	public String getErrorCode() {
 		return this.errorCode;
@@ -98,6 +101,7 @@ public class IdaasApiException extends RuntimeException {
 	/**
 	 * Returns what the failure means for the caller, e.g. whether a retry may help.
 	 * @return the category
+	 * @since 0.1
 	 */
 	public IdaasErrorCategory getCategory() {
 		return this.category;
@@ -106,6 +110,7 @@ public class IdaasApiException extends RuntimeException {
 	/**
 	 * Returns the HTTP status of IDaaS's answer.
 	 * @return the status, or {@code 0} when no answer came (or the request was never sent)
+	 * @since 0.1
 	 */
 	public int getHttpStatus() {
 		return this.httpStatus;
@@ -114,6 +119,7 @@ public class IdaasApiException extends RuntimeException {
 	/**
 	 * Returns the {@code error_msg} as IDaaS sent it.
 	 * @return the vendor's message, or {@code null} when there was none
+	 * @since 0.1
 	 */
 	public @Nullable String getVendorMessage() {
 		return this.vendorMessage;
@@ -123,6 +129,7 @@ public class IdaasApiException extends RuntimeException {
 	 * Returns the raw {@code status} value of an answer whose status was not understood, kept for
 	 * diagnosis (control characters replaced, cut to 128 characters).
 	 * @return the raw status, or {@code null} when the failure is not about an unknown status
+	 * @since 0.1
 	 */
 	public @Nullable String getUpstreamStatus() {
 		return this.upstreamStatus;
@@ -133,6 +140,7 @@ public class IdaasApiException extends RuntimeException {
 	 * vendor's message, then to a generic text naming the code.
 	 * @param locale the language wanted
 	 * @return the localized text, without the code
+	 * @since 0.1
 	 */
 	public String getLocalizedMessage(Locale locale) {
 		Assert.notNull(locale, "locale cannot be null");

@@ -42,6 +42,7 @@ public class IdaasErrorMessages {
 
 	/**
 	 * Creates an instance reading the default bundle {@value #BUNDLE_BASENAME}.
+	 * @since 0.1
 	 */
 	public IdaasErrorMessages() {
 		this(defaultMessageSource());
@@ -50,6 +51,7 @@ public class IdaasErrorMessages {
 	/**
 	 * Creates an instance reading texts from the given source.
 	 * @param messageSource the source of texts, keyed by error code
+	 * @since 0.1
 	 */
 	public IdaasErrorMessages(MessageSource messageSource) {
 		Assert.notNull(messageSource, "messageSource cannot be null");
@@ -62,6 +64,7 @@ public class IdaasErrorMessages {
 	 * @param errorCode the error code, e.g. {@code IDAAS.SDK.PARAM.0023}
 	 * @param locale the language wanted
 	 * @return the text, never {@code null}
+	 * @since 0.1
 	 */
 	public String getMessage(String errorCode, Locale locale) {
 		return getMessage(errorCode, null, locale);
@@ -74,6 +77,7 @@ public class IdaasErrorMessages {
 	 * @param vendorMessage the {@code error_msg} IDaaS sent, or {@code null}
 	 * @param locale the language wanted
 	 * @return the text, never {@code null}
+	 * @since 0.1
 	 */
 	public String getMessage(String errorCode, @Nullable String vendorMessage, Locale locale) {
 		Assert.notNull(errorCode, "errorCode cannot be null");

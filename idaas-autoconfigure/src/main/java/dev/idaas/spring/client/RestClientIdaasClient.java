@@ -54,7 +54,12 @@ import org.springframework.web.client.RestClient;
  * {@code data} may be a JSON document inside a string, absent, empty or garbage (then no flows),
  * unknown fields are ignored. A body larger than 1 MiB is never buffered and is a
  * {@link IdaasErrorCategory#PROTOCOL} error. An {@code error_code} in the body is an error
- * whatever the HTTP status.
+ * whatever the HTTP status (even 200); a known code decides the category, an unknown code is kept
+ * raw as {@link IdaasErrorCategory#UNKNOWN} (or {@link IdaasErrorCategory#TRANSIENT} with a 5xx).
+ * A 5xx or 429 without an error code is {@link IdaasErrorCategory#TRANSIENT}
+ * ({@link IdaasErrorCodes#UPSTREAM_UNAVAILABLE}); any other answer that is not a 2xx JSON object is
+ * {@link IdaasErrorCategory#PROTOCOL} ({@link IdaasErrorCodes#MALFORMED_RESPONSE}). Redirects are
+ * not followed.
  * <p>
  * <b>Retries.</b> Only {@link IdaasErrorCategory#TRANSIENT} failures (IDaaS unreachable, 5xx,
  * {@code COM.0002}) are retried, up to {@link #setMaxAttempts(int) maxAttempts} attempts in
@@ -128,6 +133,7 @@ public final class RestClientIdaasClient implements IdaasClient {
 	 * @param clientId the application's client id, sent as {@code X-client-id}
 	 * @throws IllegalArgumentException when the client id is empty, longer than 128 characters or
 	 * not printable ASCII
+	 * @since 0.1
 	 */
 	public RestClientIdaasClient(RestClient restClient, String clientId) {
 		Assert.notNull(restClient, "restClient cannot be null");
@@ -144,6 +150,7 @@ public final class RestClientIdaasClient implements IdaasClient {
 	 * @param baseUri the tenant base URL, e.g. {@code https://example.idaas.com}
 	 * @return the configured client
 	 * @see #createRestClient(RestClient.Builder, URI, Duration, Duration)
+	 * @since 0.1
 	 */
 	public static RestClient createRestClient(RestClient.Builder builder, URI baseUri) {
 		return createRestClient(builder, baseUri, DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT);
@@ -165,6 +172,7 @@ public final class RestClientIdaasClient implements IdaasClient {
 	 * @param readTimeout the time allowed from sending the request to the end of the answer,
 	 * positive
 	 * @return the configured client
+	 * @since 0.1
 	 */
 	public static RestClient createRestClient(RestClient.Builder builder, URI baseUri, Duration connectTimeout,
 			Duration readTimeout) {
@@ -194,6 +202,7 @@ public final class RestClientIdaasClient implements IdaasClient {
 	 * Sets the name of the header carrying the session token on refresh. Some IDaaS editions
 	 * use {@code X-session-token}.
 	 * @param sessionTokenHeaderName the header name; defaults to {@code session-token}
+	 * @since 0.1
 	 */
 	public void setSessionTokenHeaderName(String sessionTokenHeaderName) {
 		Assert.hasText(sessionTokenHeaderName, "sessionTokenHeaderName cannot be empty");
@@ -205,6 +214,7 @@ public final class RestClientIdaasClient implements IdaasClient {
 	 * Sets how many attempts in total a call makes when failures are
 	 * {@link IdaasErrorCategory#TRANSIENT}.
 	 * @param maxAttempts the number of attempts, at least 1 (1 disables retries); defaults to 3
+	 * @since 0.1
 	 */
 	public void setMaxAttempts(int maxAttempts) {
 		Assert.isTrue(maxAttempts >= 1, "maxAttempts must be at least 1");
@@ -216,6 +226,7 @@ public final class RestClientIdaasClient implements IdaasClient {
 	 * and a random jitter takes up to half of it off.
 	 * @param initial the wait before the second attempt; defaults to 200 ms
 	 * @param max the longest wait; defaults to 2 s
+	 * @since 0.1
 	 */
 	public void setBackoff(Duration initial, Duration max) {
 		Assert.notNull(initial, "initial cannot be null");
@@ -229,6 +240,7 @@ public final class RestClientIdaasClient implements IdaasClient {
 	/**
 	 * Sets the source of the texts of thrown {@link IdaasApiException}s.
 	 * @param errorMessages the texts; defaults to the bundled English and Chinese texts
+	 * @since 0.1
 	 */
 	public void setErrorMessages(IdaasErrorMessages errorMessages) {
 		Assert.notNull(errorMessages, "errorMessages cannot be null");
@@ -283,13 +295,14 @@ public final class RestClientIdaasClient implements IdaasClient {
 	}
 
 	private String headerValue(String name, String value, int maxLength, boolean truncate) {
+		// Checked before trimming: a trailing CR or LF is rejected, never silently dropped.
+		if (!isPrintableAscii(value)) {
+			throw failure(IdaasErrorCodes.INVALID_HEADER, IdaasErrorCategory.INVALID_REQUEST,
+					name + " holds a control or non-ASCII character");
+		}
 		String stripped = value.strip();
 		if (stripped.isEmpty()) {
 			throw failure(IdaasErrorCodes.INVALID_HEADER, IdaasErrorCategory.INVALID_REQUEST, name + " is empty");
-		}
-		if (!isPrintableAscii(stripped)) {
-			throw failure(IdaasErrorCodes.INVALID_HEADER, IdaasErrorCategory.INVALID_REQUEST,
-					name + " holds a control or non-ASCII character");
 		}
 		if (stripped.length() > maxLength) {
 			if (!truncate) {
@@ -344,11 +357,12 @@ public final class RestClientIdaasClient implements IdaasClient {
 	private ObjectNode execute(String path, Map<String, String> headers, byte @Nullable [] body) {
 		for (int attempt = 1;; attempt++) {
 			try {
-				ObjectNode answer = exchange(path, headers, body);
+				Answer answer = exchange(path, headers, body);
 				if (this.logger.isDebugEnabled()) {
-					this.logger.debug("IDaaS POST " + path + " answered (attempt " + attempt + "/" + this.maxAttempts + ")");
+					this.logger.debug("IDaaS POST " + path + " answered HTTP " + answer.httpStatus() + " (attempt "
+							+ attempt + "/" + this.maxAttempts + ")");
 				}
-				return answer;
+				return answer.body();
 			}
 			catch (IdaasApiException ex) {
 				boolean retry = ex.getCategory() == IdaasErrorCategory.TRANSIENT && attempt < this.maxAttempts;
@@ -367,7 +381,7 @@ public final class RestClientIdaasClient implements IdaasClient {
 		}
 	}
 
-	private ObjectNode exchange(String path, Map<String, String> headers, byte @Nullable [] body) {
+	private Answer exchange(String path, Map<String, String> headers, byte @Nullable [] body) {
 		try {
 			RestClient.RequestBodySpec request = this.restClient.post().uri(path).headers((httpHeaders) -> {
 				headers.forEach(httpHeaders::set);
@@ -377,7 +391,7 @@ public final class RestClientIdaasClient implements IdaasClient {
 			if (body != null) {
 				request.body(body);
 			}
-			return request.exchange((clientRequest, response) -> readAnswer(path, response), true);
+			return request.exchange((clientRequest, response) -> readAnswer(response), true);
 		}
 		catch (ResourceAccessException ex) {
 			throw ioFailure(ex);
@@ -400,7 +414,7 @@ public final class RestClientIdaasClient implements IdaasClient {
 				cause.getClass().getSimpleName(), ex);
 	}
 
-	private Duration backoff(int failedAttempt) {
+	Duration backoff(int failedAttempt) {
 		long initial = this.initialBackoff.toNanos();
 		long max = this.maxBackoff.toNanos();
 		long delay = initial;
@@ -425,7 +439,7 @@ public final class RestClientIdaasClient implements IdaasClient {
 
 	// Answers
 
-	private ObjectNode readAnswer(String path, ClientHttpResponse response) throws IOException {
+	private Answer readAnswer(ClientHttpResponse response) throws IOException {
 		int status = response.getStatusCode().value();
 		byte[] body = readBody(response, status);
 		JsonNode json = parse(body);
@@ -448,10 +462,7 @@ public final class RestClientIdaasClient implements IdaasClient {
 			throw failure(IdaasErrorCodes.MALFORMED_RESPONSE, IdaasErrorCategory.PROTOCOL, status, null, null,
 					(body.length == 0) ? "empty body" : "body is not a JSON object", null);
 		}
-		if (this.logger.isTraceEnabled()) {
-			this.logger.trace("IDaaS POST " + path + " answered HTTP " + status);
-		}
-		return object;
+		return new Answer(status, object);
 	}
 
 	private byte[] readBody(ClientHttpResponse response, int status) throws IOException {
@@ -506,6 +517,9 @@ public final class RestClientIdaasClient implements IdaasClient {
 					"no status", null);
 		}
 		String status = rawStatus.strip().toUpperCase(Locale.ROOT);
+		if (this.logger.isDebugEnabled()) {
+			this.logger.debug("IDaaS Apple login status " + IdaasErrorMessages.printable(status, 64));
+		}
 		return switch (status) {
 			case "SUCCESS" -> new AppleLoginResult.Authenticated(requiredText(answer, "session_token"),
 					expire(answer), requiredText(answer, "id_token"));
@@ -598,6 +612,12 @@ public final class RestClientIdaasClient implements IdaasClient {
 			@Nullable Throwable cause) {
 		return new IdaasApiException(errorCode.strip(), category, httpStatus, vendorMessage, upstreamStatus, detail,
 				this.errorMessages, cause);
+	}
+
+	/**
+	 * A successful answer: its HTTP status and JSON object body.
+	 */
+	private record Answer(int httpStatus, ObjectNode body) {
 	}
 
 }

@@ -22,6 +22,7 @@ public record JwkSetFetchResult(Instant time, boolean successful, int keyCount, 
 
 	/**
 	 * Creates the result.
+	 * @since 0.1
 	 */
 	public JwkSetFetchResult {
 		Assert.notNull(time, "time cannot be null");

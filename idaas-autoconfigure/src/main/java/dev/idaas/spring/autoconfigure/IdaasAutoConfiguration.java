@@ -1,0 +1,121 @@
+package dev.idaas.spring.autoconfigure;
+
+import java.net.URI;
+
+import dev.idaas.spring.authentication.IdaasAuthenticationTokenFactory;
+import dev.idaas.spring.client.IdaasClient;
+import dev.idaas.spring.client.IdaasErrorMessages;
+import dev.idaas.spring.client.RestClientIdaasClient;
+import dev.idaas.spring.jwt.IdTokenVerifier;
+import dev.idaas.spring.jwt.JwkSetKeySource;
+import dev.idaas.spring.jwt.JwksIdTokenVerifier;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.security.core.authority.mapping.GrantedAuthoritiesMapper;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.util.UriComponentsBuilder;
+
+/**
+ * Auto-configuration of the IDaaS client, id_token verification and the authentication
+ * factory. Every bean backs off when the application defines its own.
+ *
+ * @author idaas-spring-boot-starter
+ * @since 0.1
+ */
+@AutoConfiguration(afterName = "org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration")
+@ConditionalOnBooleanProperty(name = "idaas.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(IdaasProperties.class)
+public final class IdaasAutoConfiguration {
+
+	private final IdaasProperties properties;
+
+	IdaasAutoConfiguration(IdaasProperties properties) {
+		IdaasPropertiesValidator.validate(properties);
+		this.properties = properties;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	IdaasErrorMessages idaasErrorMessages() {
+		return new IdaasErrorMessages();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	IdaasClient idaasClient(ObjectProvider<RestClient.Builder> restClientBuilder, IdaasErrorMessages errorMessages) {
+		IdaasProperties.Http http = this.properties.getHttp();
+		RestClient restClient = RestClientIdaasClient.createRestClient(builder(restClientBuilder), baseUrl(),
+				http.getConnectTimeout(), http.getReadTimeout());
+		RestClientIdaasClient client = new RestClientIdaasClient(restClient, clientId());
+		client.setSessionTokenHeaderName(http.getSessionTokenHeader());
+		client.setMaxAttempts(http.getMaxAttempts());
+		client.setBackoff(http.getInitialBackoff(), http.getMaxBackoff());
+		client.setErrorMessages(errorMessages);
+		return client;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	JwkSetKeySource idaasJwkSetKeySource(ObjectProvider<RestClient.Builder> restClientBuilder) {
+		IdaasProperties.Http http = this.properties.getHttp();
+		URI jwkSetUri = this.properties.getIdToken().getJwkSetUri();
+		if (jwkSetUri == null) {
+			jwkSetUri = UriComponentsBuilder.fromUri(baseUrl()).path("/api/v1/oauth2/keys").build().toUri();
+		}
+		RestClient restClient = RestClientIdaasClient.createRestClient(builder(restClientBuilder), jwkSetUri,
+				http.getConnectTimeout(), http.getReadTimeout());
+		JwkSetKeySource keySource = new JwkSetKeySource(restClient, jwkSetUri);
+		keySource.setMinRefetchInterval(this.properties.getIdToken().getJwksMinRefetchInterval());
+		return keySource;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	IdTokenVerifier idaasIdTokenVerifier(JwkSetKeySource keySource) {
+		IdaasProperties.IdToken idToken = this.properties.getIdToken();
+		String issuer = idToken.getIssuer();
+		if (issuer == null) {
+			issuer = UriComponentsBuilder.fromUri(baseUrl()).path("/api/v1/oauth2").build().toUriString();
+		}
+		JwksIdTokenVerifier verifier = new JwksIdTokenVerifier(keySource, issuer, clientId());
+		verifier.setAllowedAlgorithms(idToken.getAlgorithms());
+		verifier.setClockSkew(idToken.getClockSkew());
+		return verifier;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	IdaasAuthenticationTokenFactory idaasAuthenticationTokenFactory(IdTokenVerifier idTokenVerifier,
+			ObjectProvider<GrantedAuthoritiesMapper> authoritiesMapper) {
+		IdaasAuthenticationTokenFactory factory = new IdaasAuthenticationTokenFactory(idTokenVerifier);
+		factory.setUserNameAttribute(this.properties.getIdToken().getUserNameAttribute());
+		authoritiesMapper.ifUnique(factory::setAuthoritiesMapper);
+		return factory;
+	}
+
+	private static RestClient.Builder builder(ObjectProvider<RestClient.Builder> restClientBuilder) {
+		return restClientBuilder.getIfAvailable(RestClient::builder);
+	}
+
+	private URI baseUrl() {
+		URI baseUrl = this.properties.getBaseUrl();
+		if (baseUrl == null) {
+			throw new IllegalStateException("idaas.base-url was validated at startup");
+		}
+		return baseUrl;
+	}
+
+	private String clientId() {
+		String clientId = this.properties.getClientId();
+		if (clientId == null) {
+			throw new IllegalStateException("idaas.client-id was validated at startup");
+		}
+		return clientId;
+	}
+
+}

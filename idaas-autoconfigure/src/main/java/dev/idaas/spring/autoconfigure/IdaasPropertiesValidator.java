@@ -1,0 +1,105 @@
+package dev.idaas.spring.autoconfigure;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.time.Duration;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.StringUtils;
+
+/**
+ * Checks {@link IdaasProperties} at startup.
+ *
+ * @author idaas-spring-boot-starter
+ * @since 0.1
+ */
+final class IdaasPropertiesValidator {
+
+	private IdaasPropertiesValidator() {
+	}
+
+	static void validate(IdaasProperties properties) {
+		URI baseUrl = properties.getBaseUrl();
+		if (baseUrl == null) {
+			throw new IdaasConfigurationException("idaas.base-url", "the tenant base URL is not set",
+					"Set idaas.base-url to your IDaaS tenant, e.g. https://example.idaas.cloud, "
+							+ "or set idaas.enabled=false to turn IDaaS login off.");
+		}
+		checkUrl("idaas.base-url", baseUrl);
+		if (!StringUtils.hasText(properties.getClientId())) {
+			throw new IdaasConfigurationException("idaas.client-id", "the client id is not set",
+					"Set idaas.client-id to the application's client id from the IDaaS console.");
+		}
+		URI jwkSetUri = properties.getIdToken().getJwkSetUri();
+		if (jwkSetUri != null) {
+			checkUrl("idaas.id-token.jwk-set-uri", jwkSetUri);
+		}
+		if (properties.getIdToken().getAlgorithms().isEmpty()
+				|| properties.getIdToken().getAlgorithms().stream().anyMatch(IdaasPropertiesValidator::unsafeAlgorithm)) {
+			throw new IdaasConfigurationException("idaas.id-token.algorithms",
+					"only asymmetric JWS algorithms (RS256, RS384, RS512) are allowed",
+					"Set idaas.id-token.algorithms to RS256 (the default).");
+		}
+		positive("idaas.http.connect-timeout", properties.getHttp().getConnectTimeout());
+		positive("idaas.http.read-timeout", properties.getHttp().getReadTimeout());
+		if (properties.getHttp().getMaxAttempts() < 1) {
+			throw new IdaasConfigurationException("idaas.http.max-attempts", "must be at least 1",
+					"Set idaas.http.max-attempts to 1 (no retries) or more.");
+		}
+		positive("idaas.login.pending-flow-timeout", properties.getLogin().getPendingFlowTimeout());
+		IdaasProperties.Apple apple = properties.getApple();
+		if (apple.getRedirectUri() != null && !"https".equalsIgnoreCase(apple.getRedirectUri().getScheme())
+				&& !isLoopback(apple.getRedirectUri())) {
+			throw new IdaasConfigurationException("idaas.apple.redirect-uri", "Apple requires an HTTPS redirect URI",
+					"Set idaas.apple.redirect-uri to the https:// URL registered with Apple.");
+		}
+	}
+
+	private static boolean unsafeAlgorithm(String algorithm) {
+		return !(algorithm.equals("RS256") || algorithm.equals("RS384") || algorithm.equals("RS512"));
+	}
+
+	private static void positive(String property, @Nullable Duration duration) {
+		if (duration == null || duration.isNegative() || duration.isZero()) {
+			throw new IdaasConfigurationException(property, "must be a positive duration",
+					"Set " + property + " to a positive duration, e.g. 5s.");
+		}
+	}
+
+	private static void checkUrl(String property, URI url) {
+		String scheme = url.getScheme();
+		if (!url.isAbsolute() || url.getHost() == null
+				|| !("https".equalsIgnoreCase(scheme) || "http".equalsIgnoreCase(scheme))) {
+			throw new IdaasConfigurationException(property, "'" + url + "' is not an absolute http(s) URL",
+					"Set " + property + " to an absolute URL such as https://example.idaas.cloud.");
+		}
+		if ("http".equalsIgnoreCase(scheme) && !isLoopback(url)) {
+			throw new IdaasConfigurationException(property,
+					"'" + url + "' uses http:// for a host that is not loopback",
+					"Use https:// (http:// is accepted only for localhost, e.g. a local simulator).");
+		}
+	}
+
+	private static boolean isLoopback(URI url) {
+		String host = url.getHost();
+		if (host == null) {
+			return false;
+		}
+		if ("localhost".equalsIgnoreCase(host)) {
+			return true;
+		}
+		if (!host.matches("[0-9.]+|\\[[0-9a-fA-F:]+\\]")) {
+			// never resolve names at startup; only literal addresses
+			return false;
+		}
+		try {
+			return InetAddress.getByName(host).isLoopbackAddress();
+		}
+		catch (UnknownHostException ex) {
+			return false;
+		}
+	}
+
+}

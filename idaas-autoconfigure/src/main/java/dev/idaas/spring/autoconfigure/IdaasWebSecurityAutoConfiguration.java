@@ -1,0 +1,137 @@
+package dev.idaas.spring.autoconfigure;
+
+import java.util.Map;
+
+import dev.idaas.spring.client.IdaasErrorMessages;
+import dev.idaas.spring.config.IdaasLoginConfigurer;
+import dev.idaas.spring.config.IdaasLoginSettings;
+import dev.idaas.spring.web.DefaultDeviceContextResolver;
+import dev.idaas.spring.web.DeviceContextResolver;
+import dev.idaas.spring.web.HttpSessionPendingSocialFlowRepository;
+import dev.idaas.spring.web.IdaasLoginPageGeneratingFilter;
+import dev.idaas.spring.web.PendingSocialFlowRepository;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.security.autoconfigure.web.servlet.ConditionalOnDefaultWebSecurity;
+import org.springframework.boot.security.autoconfigure.web.servlet.PathRequest;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.ui.DefaultLoginPageGeneratingFilter;
+import org.springframework.util.StringUtils;
+import org.springframework.web.method.HandlerMethod;
+import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
+
+/**
+ * Auto-configuration of IDaaS login for servlet web applications: the device facts resolver,
+ * the pending-flow store, the settings of {@link IdaasLoginConfigurer} and, when the
+ * application declares no {@link SecurityFilterChain} of its own, a default chain that
+ * requires sign-in everywhere but the login endpoints, static resources and errors.
+ *
+ * @author idaas-spring-boot-starter
+ * @since 0.1
+ */
+@AutoConfiguration(after = IdaasAutoConfiguration.class,
+		beforeName = "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration")
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnClass(SecurityFilterChain.class)
+@ConditionalOnBean(IdaasAutoConfiguration.class)
+public final class IdaasWebSecurityAutoConfiguration {
+
+	private final IdaasProperties properties;
+
+	IdaasWebSecurityAutoConfiguration(IdaasProperties properties) {
+		this.properties = properties;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	DeviceContextResolver idaasDeviceContextResolver() {
+		IdaasProperties.Device device = this.properties.getDevice();
+		DefaultDeviceContextResolver resolver = new DefaultDeviceContextResolver();
+		resolver.setCookieName(device.getFingerprintCookieName());
+		resolver.setCookieMaxAge(device.getFingerprintCookieMaxAge());
+		resolver.setFingerprintHeader(device.getFingerprintHeader());
+		resolver.setOsVersionHeader(device.getOsVersionHeader());
+		return resolver;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	PendingSocialFlowRepository idaasPendingSocialFlowRepository() {
+		HttpSessionPendingSocialFlowRepository repository = new HttpSessionPendingSocialFlowRepository();
+		repository.setTimeout(this.properties.getLogin().getPendingFlowTimeout());
+		return repository;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	IdaasLoginSettings idaasLoginSettings() {
+		IdaasProperties.Login login = this.properties.getLogin();
+		IdaasProperties.Apple apple = this.properties.getApple();
+		IdaasLoginSettings.Apple appleSettings = StringUtils.hasText(apple.getClientId())
+				? new IdaasLoginSettings.Apple(apple.getClientId(), apple.getAuthorizeUri(), apple.getRedirectUri(),
+						apple.getScope(), apple.getAuthorizationUrl(), apple.getCallbackUrl(), apple.getStateTimeout())
+				: null;
+		return new IdaasLoginSettings(login.getProcessingUrl(), login.getLoginPage(), login.getFailureUrl(),
+				login.getDefaultSuccessUrl(), login.getBindUrl(), login.getRegisterUrl(), appleSettings);
+	}
+
+	/**
+	 * The default filter chain, only when the application has none.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnDefaultWebSecurity
+	static class IdaasDefaultSecurityFilterChainConfiguration {
+
+		@Bean
+		SecurityFilterChain idaasSecurityFilterChain(HttpSecurity http, IdaasLoginSettings settings,
+				IdaasErrorMessages errorMessages, ObjectProvider<RequestMappingHandlerMapping> handlerMappings) {
+			http.authorizeHttpRequests((requests) -> {
+				requests.requestMatchers(PathRequest.toStaticResources().atCommonLocations()).permitAll();
+				requests.requestMatchers("/error", settings.loginPage(), settings.processingUrl(), settings.bindUrl(),
+						settings.registerUrl())
+					.permitAll();
+				if (settings.apple() != null) {
+					requests.requestMatchers(settings.apple().authorizationUrl(), settings.apple().callbackUrl())
+						.permitAll();
+				}
+				requests.anyRequest().authenticated();
+			});
+			http.with(IdaasLoginConfigurer.idaasLogin(), (login) -> login.settings(settings));
+			http.logout((logout) -> logout.logoutSuccessUrl(withParameter(settings.loginPage(), "logout")));
+			if (!applicationServes(handlerMappings, settings.loginPage())) {
+				http.addFilterBefore(new IdaasLoginPageGeneratingFilter(settings.loginPage(),
+						settings.processingUrl(), (settings.apple() != null) ? settings.apple().authorizationUrl() : null,
+						errorMessages),
+						DefaultLoginPageGeneratingFilter.class);
+			}
+			return http.build();
+		}
+
+		private static String withParameter(String path, String parameter) {
+			return path + ((path.indexOf('?') >= 0) ? "&" : "?") + parameter;
+		}
+
+		private static boolean applicationServes(ObjectProvider<RequestMappingHandlerMapping> handlerMappings,
+				String path) {
+			for (RequestMappingHandlerMapping mapping : handlerMappings) {
+				for (Map.Entry<RequestMappingInfo, HandlerMethod> entry : mapping.getHandlerMethods().entrySet()) {
+					if (entry.getKey().getPatternValues().contains(path)) {
+						return true;
+					}
+				}
+			}
+			return false;
+		}
+
+	}
+
+}
