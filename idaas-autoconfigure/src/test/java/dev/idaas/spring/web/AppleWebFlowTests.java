@@ -280,6 +280,28 @@ class AppleWebFlowTests {
 	}
 
 	@Test
+	void callbackWhenContextPathThenCookieScopedToItAndSignedIn() throws Exception {
+		MvcResult authorize = this.mvc.perform(get("/shop" + AUTHORIZE).contextPath("/shop"))
+			.andExpect(status().isFound())
+			.andReturn();
+		MultiValueMap<String, String> params = UriComponentsBuilder
+			.fromUriString(authorize.getResponse().getRedirectedUrl())
+			.build(true)
+			.getQueryParams();
+		assertThat(decode(params.getFirst("redirect_uri"))).isEqualTo("http://localhost/shop" + CALLBACK);
+		assertThat(authorize.getResponse().getHeader("Set-Cookie")).contains("; Path=/shop" + CALLBACK + ";");
+		Cookie cookie = stateCookie(authorize);
+		String code = this.idaas.issueAppleCode(this.alice);
+		this.mvc
+			.perform(post("/shop" + CALLBACK).contextPath("/shop")
+				.cookie(cookie)
+				.param("state", state(cookie))
+				.param("code", code))
+			.andExpect(status().isFound())
+			.andExpect(redirectedUrl("/shop/"));
+	}
+
+	@Test
 	void loginPageWhenAppleConfiguredThenLinksToAuthorize() throws Exception {
 		MvcResult result = this.mvc.perform(get("/login")).andExpect(status().isOk()).andReturn();
 		assertThat(result.getResponse().getContentAsString(StandardCharsets.UTF_8))
