@@ -200,6 +200,14 @@ class IdaasAutoConfigurationTests {
 	}
 
 	@Test
+	void autoConfigurationWhenSpringMvcMissingThenDefaultChainStillCreated() {
+		this.webRunner.withClassLoader(new FilteredClassLoader("org.springframework.web.servlet")).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).hasBean("idaasSecurityFilterChain");
+		});
+	}
+
+	@Test
 	void autoConfigurationWhenBootRestClientMissingThenFallsBackToRestClientBuilder() {
 		new WebApplicationContextRunner().withConfiguration(IDAAS)
 			.withConfiguration(SECURITY)

@@ -156,6 +156,19 @@ class IdaasLoginFilterTests {
 	}
 
 	@Test
+	void jsonLoginWhenSocialBindWithExistingSessionThenSessionIdChanged() throws Exception {
+		MockHttpSession session = new MockHttpSession();
+		String before = session.getId();
+		String code = this.idaas.issueSocialBindCode();
+		this.mvc.perform(post(LOGIN).session(session).with((request) -> {
+			request.setRequestedSessionId(before);
+			return request;
+		}).contentType(MediaType.APPLICATION_JSON).content(json(code))).andExpect(status().isOk());
+		assertThat(session.getId()).isNotEqualTo(before);
+		assertThat(session.getAttribute(HttpSessionPendingSocialFlowRepository.ATTRIBUTE)).isNotNull();
+	}
+
+	@Test
 	void jsonLoginWhenUserRegisterThenRegisterNext() throws Exception {
 		String code = this.idaas.issueUserRegisterCode();
 		this.mvc.perform(post(LOGIN).contentType(MediaType.APPLICATION_JSON).content(json(code)))
