@@ -319,7 +319,9 @@ final class IdaasApiExchange {
 					IdaasErrorCodes.APP_NOT_REGISTERED ->
 				IdaasErrorCategory.CLIENT_CONFIGURATION;
 			case IdaasErrorCodes.USER_DISABLED -> IdaasErrorCategory.USER_DISABLED;
-			case IdaasErrorCodes.APPLE_CODE_EMPTY, IdaasErrorCodes.ID_TOKEN_INVALID ->
+			case IdaasErrorCodes.APPLE_CODE_EMPTY, IdaasErrorCodes.ID_TOKEN_INVALID, IdaasErrorCodes.INVALID_PARAMETER,
+					IdaasErrorCodes.VERIFY_CODE_INVALID, IdaasErrorCodes.USER_NOT_FOUND,
+					IdaasErrorCodes.USER_ALREADY_EXISTS ->
 				IdaasErrorCategory.INVALID_REQUEST;
 			default -> (httpStatus >= 500) ? IdaasErrorCategory.TRANSIENT : IdaasErrorCategory.UNKNOWN;
 		};
