@@ -5,6 +5,8 @@ import java.net.URI;
 import dev.idaas.spring.authentication.IdaasAuthenticationTokenFactory;
 import dev.idaas.spring.client.IdaasClient;
 import dev.idaas.spring.client.IdaasErrorMessages;
+import dev.idaas.spring.client.IdaasSocialFlowClient;
+import dev.idaas.spring.client.RestClientIdaasSocialFlowClient;
 import dev.idaas.spring.client.RestClientIdaasClient;
 import dev.idaas.spring.jwt.IdTokenVerifier;
 import dev.idaas.spring.jwt.JwkSetKeySource;
@@ -53,6 +55,20 @@ public final class IdaasAutoConfiguration {
 				http.getConnectTimeout(), http.getReadTimeout());
 		RestClientIdaasClient client = new RestClientIdaasClient(restClient, clientId());
 		client.setSessionTokenHeaderName(http.getSessionTokenHeader());
+		client.setMaxAttempts(http.getMaxAttempts());
+		client.setBackoff(http.getInitialBackoff(), http.getMaxBackoff());
+		client.setErrorMessages(errorMessages);
+		return client;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	IdaasSocialFlowClient idaasSocialFlowClient(ObjectProvider<RestClient.Builder> restClientBuilder,
+			IdaasErrorMessages errorMessages) {
+		IdaasProperties.Http http = this.properties.getHttp();
+		RestClient restClient = RestClientIdaasClient.createRestClient(builder(restClientBuilder), baseUrl(),
+				http.getConnectTimeout(), http.getReadTimeout());
+		RestClientIdaasSocialFlowClient client = new RestClientIdaasSocialFlowClient(restClient, clientId());
 		client.setMaxAttempts(http.getMaxAttempts());
 		client.setBackoff(http.getInitialBackoff(), http.getMaxBackoff());
 		client.setErrorMessages(errorMessages);
