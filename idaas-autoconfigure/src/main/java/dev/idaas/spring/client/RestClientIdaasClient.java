@@ -163,7 +163,8 @@ public final class RestClientIdaasClient implements IdaasClient {
 	 */
 	public void setSessionTokenHeaderName(String sessionTokenHeaderName) {
 		Assert.hasText(sessionTokenHeaderName, "sessionTokenHeaderName cannot be empty");
-		Assert.isTrue(IdaasApiExchange.isHeaderName(sessionTokenHeaderName), "sessionTokenHeaderName must be a valid header name");
+		Assert.isTrue(IdaasApiExchange.isHeaderName(sessionTokenHeaderName),
+				"sessionTokenHeaderName must be a valid header name");
 		this.sessionTokenHeaderName = sessionTokenHeaderName;
 	}
 
