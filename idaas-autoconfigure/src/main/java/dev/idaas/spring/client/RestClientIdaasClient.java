@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -43,7 +42,8 @@ import org.springframework.web.client.RestClient;
  * <p>
  * <b>Retries.</b> Only {@link IdaasErrorCategory#TRANSIENT} failures (IDaaS unreachable, 5xx,
  * {@code COM.0002}) are retried, up to {@link #setMaxAttempts(int) maxAttempts} attempts in
- * total with exponential backoff and jitter. A request whose outcome is unknown (read timeout) is
+ * total with exponential backoff and jitter (the request and answer handling is shared with
+ * {@link RestClientIdaasSocialFlowClient}). A request whose outcome is unknown (read timeout) is
  * never retried: an Apple code is single-use and a refresh may already have rotated the session
  * token.
  * <p>
