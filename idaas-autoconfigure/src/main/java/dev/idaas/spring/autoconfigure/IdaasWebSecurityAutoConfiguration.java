@@ -1,5 +1,6 @@
 package dev.idaas.spring.autoconfigure;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -75,6 +76,8 @@ public final class IdaasWebSecurityAutoConfiguration {
 	 */
 	static final String SPRING_SESSION_CONTEXT_REPOSITORY = "idaasSpringSessionSecurityContextRepository";
 
+	private static final Duration ROTATED_SESSION_TOKEN_WAIT = Duration.ofSeconds(1);
+
 	private final IdaasProperties properties;
 
 	IdaasWebSecurityAutoConfiguration(IdaasProperties properties) {
@@ -128,7 +131,11 @@ public final class IdaasWebSecurityAutoConfiguration {
 			@Qualifier(SPRING_SESSION_CONTEXT_REPOSITORY) ObjectProvider<SecurityContextRepository> sessionContextRepository) {
 		IdTokenRefresher refresher = new IdTokenRefresher(client, tokenFactory, deviceContextResolver);
 		refresher.setRefreshLock(refreshLock);
-		sessionContextRepository.ifAvailable(refresher::setSecurityContextRepository);
+		sessionContextRepository.ifAvailable((repository) -> {
+			refresher.setSecurityContextRepository(repository);
+			// Without the cluster lock, two nodes may refresh together; let the loser find the rotated token
+			refresher.setRotatedSessionTokenWait(ROTATED_SESSION_TOKEN_WAIT);
+		});
 		refresher.setApplicationEventPublisher(eventPublisher);
 		refresher.setRefreshAhead(this.properties.getIdToken().getRefreshAhead());
 		refresher.setRefreshFailureBackoff(this.properties.getIdToken().getRefreshFailureBackoff());
