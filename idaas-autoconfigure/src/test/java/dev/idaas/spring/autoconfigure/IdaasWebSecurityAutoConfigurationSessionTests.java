@@ -7,6 +7,7 @@ import dev.idaas.spring.web.IdTokenRefresher;
 import dev.idaas.spring.web.SpringSessionSecurityContextRepository;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.support.AbstractBeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration;
 import org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration;
@@ -41,9 +42,9 @@ class IdaasWebSecurityAutoConfigurationSessionTests {
 			assertThat(context.getBean(IdTokenRefresher.class)).extracting("rotatedSessionTokenWait")
 				.isEqualTo(Duration.ofSeconds(1));
 			// not a default candidate: nothing else gets it as "the" SecurityContextRepository
-			assertThat(context.getBeanFactory()
-				.getBeanDefinition("idaasSpringSessionSecurityContextRepository")
-				.isDefaultCandidate()).isFalse();
+			AbstractBeanDefinition definition = (AbstractBeanDefinition) context.getBeanFactory()
+				.getBeanDefinition("idaasSpringSessionSecurityContextRepository");
+			assertThat(definition.isDefaultCandidate()).isFalse();
 		});
 	}
 
