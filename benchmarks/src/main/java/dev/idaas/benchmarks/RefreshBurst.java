@@ -58,6 +58,7 @@ public final class RefreshBurst {
 				long[] singles = new long[rounds];
 				long[] upstream = new long[rounds];
 				long[] walls = new long[rounds];
+				long[] roundMax = new long[rounds];
 				List<Long> latencies = new ArrayList<>();
 				int[] refreshCalls = new int[rounds];
 				int failures = 0;
@@ -67,6 +68,7 @@ public final class RefreshBurst {
 					Burst burst = burst(stack, clock, filters, requests, delay);
 					refreshCalls[i] = burst.refreshCalls;
 					walls[i] = burst.wall;
+					roundMax[i] = Arrays.stream(burst.latencies).max().getAsLong();
 					failures += burst.failures;
 					for (long latency : burst.latencies) {
 						latencies.add(latency);
@@ -75,6 +77,10 @@ public final class RefreshBurst {
 				long[] all = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
 				Arrays.sort(singles);
 				Arrays.sort(upstream);
+				String perRound = Arrays.stream(roundMax)
+					.mapToObj((nanos) -> String.format(Locale.ROOT, "%.0f", ms(nanos)))
+					.toList()
+					.toString();
 				Arrays.sort(walls);
 				double singleMs = ms(singles[singles.length / 2]);
 				double upstreamMs = ms(upstream[upstream.length / 2]);
@@ -91,6 +97,7 @@ public final class RefreshBurst {
 				System.out.printf(Locale.ROOT, "  single expired request through the filter, median: %.2f ms%n", singleMs);
 				System.out.printf(Locale.ROOT, "  burst latency per request (%d samples): p50 %.2f ms, p99 %.2f ms, max %.2f ms%n",
 						all.length, p50, p99, max);
+				System.out.printf(Locale.ROOT, "  slowest request of each burst, in order (ms): %s%n", perRound);
 				System.out.printf(Locale.ROOT, "  whole burst (first request in to last out), median: %.2f ms%n",
 						ms(walls[walls.length / 2]));
 				System.out.printf(Locale.ROOT, "  burst p50 / single refresh = %.2f, burst p99 / single refresh = %.2f%n",
