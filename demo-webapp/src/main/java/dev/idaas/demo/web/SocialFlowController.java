@@ -1,0 +1,89 @@
+package dev.idaas.demo.web;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import dev.idaas.spring.client.IdaasErrorMessages;
+import dev.idaas.spring.client.SocialFlowBranch;
+import dev.idaas.spring.web.PendingSocialFlow;
+import dev.idaas.spring.web.PendingSocialFlowRepository;
+import jakarta.servlet.http.HttpServletRequest;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.util.Assert;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+
+/**
+ * The pages that finish a {@code SOCIAL_BIND} or {@code USER_REGISTER} answer: the user proves
+ * a phone number or email with a code, and the starter's endpoints ({@code POST .../code},
+ * {@code POST ...}) bind or register the Apple identity and sign the user in.
+ *
+ * @author idaas-spring-boot-starter
+ * @since 0.1
+ */
+@Controller
+class SocialFlowController {
+
+	private final PendingSocialFlowRepository pendingFlows;
+
+	private final IdaasErrorMessages errorMessages;
+
+	SocialFlowController(PendingSocialFlowRepository pendingFlows, IdaasErrorMessages errorMessages) {
+		Assert.notNull(pendingFlows, "pendingFlows cannot be null");
+		Assert.notNull(errorMessages, "errorMessages cannot be null");
+		this.pendingFlows = pendingFlows;
+		this.errorMessages = errorMessages;
+	}
+
+	@GetMapping("/idaas/bind")
+	String bind(HttpServletRequest request, @RequestParam(name = "error", required = false) @Nullable String error,
+			@RequestParam(name = "code", required = false) @Nullable String code, Locale locale, Model model) {
+		return page(SocialFlowBranch.SOCIAL_BIND, "/idaas/bind", request, error, code, locale, model);
+	}
+
+	@GetMapping("/idaas/register")
+	String register(HttpServletRequest request,
+			@RequestParam(name = "error", required = false) @Nullable String error,
+			@RequestParam(name = "code", required = false) @Nullable String code, Locale locale, Model model) {
+		return page(SocialFlowBranch.USER_REGISTER, "/idaas/register", request, error, code, locale, model);
+	}
+
+	private String page(SocialFlowBranch branch, String action, HttpServletRequest request, @Nullable String error,
+			@Nullable String code, Locale locale, Model model) {
+		model.addAttribute("kind", (branch == SocialFlowBranch.SOCIAL_BIND) ? "bind" : "register");
+		PendingSocialFlow flow = this.pendingFlows.load(request);
+		if (flow == null || flow.branch() != branch) {
+			return "no-pending-flow";
+		}
+		List<String> methods = new ArrayList<>();
+		if (flow.flows().contains("VERIFY_PHONE")) {
+			methods.add("phone");
+		}
+		if (flow.flows().contains("VERIFY_EMAIL")) {
+			methods.add("email");
+		}
+		model.addAttribute("methods", methods);
+		model.addAttribute("action", action);
+		model.addAttribute("sendCodeAction", action + "/code");
+		String method = request.getParameter("method");
+		model.addAttribute("method", methods.contains(method) ? method : (methods.isEmpty() ? "phone" : methods.get(0)));
+		model.addAttribute("target", "");
+		model.addAttribute("sent", request.getParameter("sent") != null);
+		if (flow.appleUserName() != null && flow.appleUserName().fullName() != null) {
+			model.addAttribute("appleName", flow.appleUserName().fullName());
+		}
+		if (error != null) {
+			model.addAttribute("error", true);
+			if (code != null && code.length() <= 64 && LoginController.ERROR_CODE.matcher(code).matches()) {
+				model.addAttribute("errorCode", code);
+				model.addAttribute("errorText", this.errorMessages.getMessage(code, locale));
+			}
+		}
+		return "social-flow";
+	}
+
+}
