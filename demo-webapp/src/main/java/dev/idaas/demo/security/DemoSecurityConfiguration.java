@@ -6,14 +6,20 @@ import dev.idaas.spring.client.IdaasErrorMessages;
 import dev.idaas.spring.config.IdaasLoginConfigurer;
 import dev.idaas.spring.config.IdaasLoginSettings;
 import dev.idaas.spring.web.IdaasJsonAuthenticationEntryPoint;
+import dev.idaas.spring.web.JsonRequestMatcher;
 
 import org.springframework.boot.security.autoconfigure.web.servlet.PathRequest;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
+import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.AndRequestMatcher;
+import org.springframework.security.web.util.matcher.NegatedRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
 
 /**
  * The demo's own {@link SecurityFilterChain}: what an application writes to add Sign in with
@@ -51,6 +57,13 @@ public class DemoSecurityConfiguration {
 		http.exceptionHandling((exceptions) -> exceptions.defaultAuthenticationEntryPointFor(
 				new IdaasJsonAuthenticationEntryPoint(errorMessages),
 				PathPatternRequestMatcher.withDefaults().matcher("/api/**")));
+		// remember only pages to return to after sign-in, never an API call
+		PathPatternRequestMatcher.Builder paths = PathPatternRequestMatcher.withDefaults();
+		HttpSessionRequestCache requestCache = new HttpSessionRequestCache();
+		requestCache.setRequestMatcher(new AndRequestMatcher(paths.matcher(HttpMethod.GET, "/**"),
+				new NegatedRequestMatcher(new OrRequestMatcher(paths.matcher("/api/**"), paths.matcher("/actuator/**"),
+						JsonRequestMatcher.INSTANCE))));
+		http.requestCache((cache) -> cache.requestCache(requestCache));
 		http.logout((logout) -> logout.logoutSuccessUrl("/login?logout"));
 		http.headers((headers) -> headers
 			.contentSecurityPolicy((csp) -> csp.policyDirectives(contentSecurityPolicy(settings)))

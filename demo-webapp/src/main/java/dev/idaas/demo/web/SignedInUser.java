@@ -1,6 +1,7 @@
 package dev.idaas.demo.web;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 
 import dev.idaas.spring.authentication.IdaasAuthenticationToken;
 import org.jspecify.annotations.Nullable;
@@ -37,7 +38,7 @@ public record SignedInUser(String sub, @Nullable String name, @Nullable String e
 		Instant signedInAt = null;
 		int refreshCount = 0;
 		if (authentication instanceof IdaasAuthenticationToken idaas) {
-			signedInAt = idaas.getSessionState().signedInAt();
+			signedInAt = idaas.getSessionState().signedInAt().truncatedTo(ChronoUnit.SECONDS);
 			refreshCount = idaas.getSessionState().refreshCount();
 		}
 		return new SignedInUser(user.getSubject(), user.getFullName(), user.getEmail(),
