@@ -3,6 +3,7 @@ package dev.idaas.spring.authentication;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import dev.idaas.spring.client.IdaasErrorCodes;
 import dev.idaas.spring.client.AppleLoginResult;
 import dev.idaas.spring.client.IdaasApiException;
 import dev.idaas.spring.client.IdaasClient;
@@ -29,7 +30,7 @@ public final class IdaasAppleAuthenticationProvider implements AuthenticationPro
 	/**
 	 * Error code of an {@code ACCESS_DENIED} answer.
 	 */
-	public static final String ACCESS_DENIED = "IDAAS.STARTER.ACCESS_DENIED";
+	public static final String ACCESS_DENIED = IdaasErrorCodes.ACCESS_DENIED;
 
 	private static final Log logger = LogFactory.getLog(IdaasAppleAuthenticationProvider.class);
 

@@ -11,6 +11,7 @@ import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.idaas.spring.client.IdaasErrorCodes;
 import dev.idaas.spring.client.IdaasErrorCategory;
 import dev.idaas.spring.client.TokenRefreshResult;
 import dev.idaas.spring.jwt.IdTokenVerifier;
@@ -40,12 +41,12 @@ public final class IdaasAuthenticationTokenFactory {
 	/**
 	 * Error code of an id_token that fails verification.
 	 */
-	public static final String INVALID_ID_TOKEN = "IDAAS.STARTER.INVALID_ID_TOKEN";
+	public static final String INVALID_ID_TOKEN = IdaasErrorCodes.INVALID_ID_TOKEN;
 
 	/**
 	 * Error code of a refreshed id_token that belongs to another user.
 	 */
-	public static final String SUBJECT_CHANGED = "IDAAS.STARTER.SUBJECT_CHANGED";
+	public static final String SUBJECT_CHANGED = IdaasErrorCodes.SUBJECT_CHANGED;
 
 	private final IdTokenVerifier idTokenVerifier;
 

@@ -2,6 +2,8 @@ package dev.idaas.spring.autoconfigure;
 
 import java.net.URI;
 
+import io.micrometer.observation.ObservationRegistry;
+
 import dev.idaas.spring.authentication.IdaasAuthenticationTokenFactory;
 import dev.idaas.spring.client.IdaasClient;
 import dev.idaas.spring.client.IdaasErrorMessages;
@@ -9,6 +11,7 @@ import dev.idaas.spring.client.RestClientIdaasClient;
 import dev.idaas.spring.jwt.IdTokenVerifier;
 import dev.idaas.spring.jwt.JwkSetKeySource;
 import dev.idaas.spring.jwt.JwksIdTokenVerifier;
+import dev.idaas.spring.observation.ObservedIdaasClient;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -47,7 +50,8 @@ public final class IdaasAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	IdaasClient idaasClient(ObjectProvider<RestClient.Builder> restClientBuilder, IdaasErrorMessages errorMessages) {
+	IdaasClient idaasClient(ObjectProvider<RestClient.Builder> restClientBuilder, IdaasErrorMessages errorMessages,
+			ObjectProvider<ObservationRegistry> observationRegistry) {
 		IdaasProperties.Http http = this.properties.getHttp();
 		RestClient restClient = RestClientIdaasClient.createRestClient(builder(restClientBuilder), baseUrl(),
 				http.getConnectTimeout(), http.getReadTimeout());
@@ -56,7 +60,7 @@ public final class IdaasAutoConfiguration {
 		client.setMaxAttempts(http.getMaxAttempts());
 		client.setBackoff(http.getInitialBackoff(), http.getMaxBackoff());
 		client.setErrorMessages(errorMessages);
-		return client;
+		return new ObservedIdaasClient(client, observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));
 	}
 
 	@Bean

@@ -109,6 +109,16 @@ public final class IdaasErrorCodes {
 	public static final String SESSION_EXPIRED = "IDAAS.STARTER.SESSION_EXPIRED";
 
 	/**
+	 * The request needs a signed-in user.
+	 */
+	public static final String UNAUTHENTICATED = "IDAAS.STARTER.UNAUTHENTICATED";
+
+	/**
+	 * A refreshed id_token belongs to another user than the one it replaces.
+	 */
+	public static final String SUBJECT_CHANGED = "IDAAS.STARTER.SUBJECT_CHANGED";
+
+	/**
 	 * An unexpected failure.
 	 */
 	public static final String UNKNOWN_ERROR = "IDAAS.STARTER.UNKNOWN_ERROR";

@@ -10,6 +10,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.idaas.spring.client.IdaasErrorCodes;
 import dev.idaas.spring.authentication.AppleAuthorizationCodeAuthenticationToken;
 import dev.idaas.spring.authentication.AppleUserName;
 import dev.idaas.spring.authentication.IdaasAuthenticationException;
@@ -48,7 +49,7 @@ public class AppleCallbackAuthenticationFilter extends AbstractAuthenticationPro
 	/**
 	 * Error code of a missing, mismatched, expired or replayed state.
 	 */
-	public static final String INVALID_STATE = "IDAAS.STARTER.INVALID_STATE";
+	public static final String INVALID_STATE = IdaasErrorCodes.INVALID_STATE;
 
 	private static final String TARGET_ATTRIBUTE = AppleCallbackAuthenticationFilter.class.getName() + ".TARGET";
 

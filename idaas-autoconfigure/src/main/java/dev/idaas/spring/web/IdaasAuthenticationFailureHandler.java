@@ -5,6 +5,7 @@ import java.io.IOException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import dev.idaas.spring.client.IdaasErrorCodes;
 import dev.idaas.spring.authentication.IdaasAuthenticationException;
 import dev.idaas.spring.authentication.IdaasAuthenticationTokenFactory;
 import dev.idaas.spring.client.IdaasErrorCategory;
@@ -37,7 +38,7 @@ public final class IdaasAuthenticationFailureHandler implements AuthenticationFa
 	/**
 	 * Error code of a failure that is not an IDaaS error.
 	 */
-	public static final String UNKNOWN_ERROR = "IDAAS.STARTER.UNKNOWN_ERROR";
+	public static final String UNKNOWN_ERROR = IdaasErrorCodes.UNKNOWN_ERROR;
 
 	private final String failureUrl;
 

@@ -5,6 +5,7 @@ import java.io.IOException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import dev.idaas.spring.client.IdaasErrorCodes;
 import dev.idaas.spring.client.IdaasErrorMessages;
 
 import org.springframework.security.core.AuthenticationException;
@@ -13,7 +14,7 @@ import org.springframework.util.Assert;
 
 /**
  * Answers an unauthenticated JSON request with {@code 401} and
- * {@code {"error_code":"IDAAS.STARTER.UNAUTHENTICATED","error_msg":..}} in the request's
+ * {@code {"error_code":IdaasErrorCodes.UNAUTHENTICATED,"error_msg":..}} in the request's
  * language, instead of redirecting to a login page.
  *
  * @author idaas-spring-boot-starter
@@ -24,7 +25,7 @@ public final class IdaasJsonAuthenticationEntryPoint implements AuthenticationEn
 	/**
 	 * Error code of a request that needs a signed-in user.
 	 */
-	public static final String UNAUTHENTICATED = "IDAAS.STARTER.UNAUTHENTICATED";
+	public static final String UNAUTHENTICATED = IdaasErrorCodes.UNAUTHENTICATED;
 
 	private final IdaasErrorMessages messages;
 

@@ -10,6 +10,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.idaas.spring.client.IdaasErrorCodes;
 import dev.idaas.spring.authentication.AppleAuthorizationCodeAuthenticationToken;
 import dev.idaas.spring.authentication.IdaasAuthenticationException;
 import dev.idaas.spring.client.IdaasErrorCategory;
@@ -42,7 +43,7 @@ public class IdaasLoginAuthenticationFilter extends AbstractAuthenticationProces
 	/**
 	 * Error code of a missing, oversized or malformed code.
 	 */
-	public static final String INVALID_CODE = "IDAAS.STARTER.INVALID_CODE";
+	public static final String INVALID_CODE = IdaasErrorCodes.INVALID_CODE;
 
 	static final int MAX_CODE_LENGTH = 4096;
 

@@ -1,7 +1,5 @@
 package dev.idaas.spring.test.simulator;
 
-import java.util.Collection;
-
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -28,12 +26,6 @@ final class Checks {
 
 	static void isTrue(boolean condition, String message) {
 		if (!condition) {
-			throw new IllegalArgumentException(message);
-		}
-	}
-
-	static void notEmpty(@Nullable Collection<?> values, String message) {
-		if (values == null || values.isEmpty()) {
 			throw new IllegalArgumentException(message);
 		}
 	}

@@ -84,6 +84,8 @@ import org.springframework.test.context.DynamicPropertyRegistry;
  */
 public final class IdaasSimulator implements AutoCloseable {
 
+	private static final System.Logger logger = System.getLogger(IdaasSimulator.class.getName());
+
 	/**
 	 * Path of the Apple login call.
 	 */
@@ -951,7 +953,7 @@ public final class IdaasSimulator implements AutoCloseable {
 			}
 			catch (RuntimeException ex) {
 				// A bug of the simulator must be loud, and never look like an IDaaS answer.
-				ex.printStackTrace();
+				logger.log(System.Logger.Level.ERROR, "IDaaS simulator failure", ex);
 				return new MockResponse.Builder().code(500)
 					.setHeader("Content-Type", "text/plain; charset=utf-8")
 					.body("IDaaS simulator failure: " + ex)
@@ -1363,8 +1365,11 @@ public final class IdaasSimulator implements AutoCloseable {
 
 	private String newAppleCode(AppleIdentity identity) {
 		// Apple's codes look like "c" + hex + ".0.xxxx." + token; only uniqueness matters here.
+		Instant now = this.clock.instant();
+		// Each authorize page issues a code per sample person; forget the ones never used.
+		this.appleCodes.values().removeIf((unused) -> !now.isBefore(unused.issuedAt().plus(this.appleCodeTtl)));
 		String code = "c" + randomHex(32) + ".0.sim." + randomUrlSafe(16);
-		this.appleCodes.put(code, new AppleCode(identity.sub, this.clock.instant()));
+		this.appleCodes.put(code, new AppleCode(identity.sub, now));
 		return code;
 	}
 
