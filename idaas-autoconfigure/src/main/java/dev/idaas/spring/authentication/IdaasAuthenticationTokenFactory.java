@@ -20,6 +20,7 @@ import dev.idaas.spring.jwt.InvalidIdTokenException;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.mapping.GrantedAuthoritiesMapper;
 import org.springframework.security.core.authority.mapping.NullAuthoritiesMapper;
+import org.springframework.security.oauth2.core.oidc.IdTokenClaimNames;
 import org.springframework.security.oauth2.core.oidc.OidcIdToken;
 import org.springframework.security.oauth2.core.oidc.OidcUserInfo;
 import org.springframework.security.oauth2.core.oidc.StandardClaimNames;
@@ -128,7 +129,8 @@ public final class IdaasAuthenticationTokenFactory {
 		Assert.notNull(result, "result cannot be null");
 		OidcIdToken verified = verify(result.idToken());
 		OidcIdToken previous = current.getIdToken();
-		if (!Objects.equals(previous.getIssuer(), verified.getIssuer())
+		// iss compared as text: URL.equals would resolve host names
+		if (!Objects.equals(previous.getClaimAsString(IdTokenClaimNames.ISS), verified.getClaimAsString(IdTokenClaimNames.ISS))
 				|| !Objects.equals(previous.getSubject(), verified.getSubject())
 				|| !Objects.equals(Set.copyOf(previous.getAudience()), Set.copyOf(verified.getAudience()))) {
 			throw new IdaasAuthenticationException(SUBJECT_CHANGED, "The refreshed id_token belongs to another user",

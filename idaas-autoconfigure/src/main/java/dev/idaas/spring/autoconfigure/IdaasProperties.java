@@ -2,6 +2,7 @@ package dev.idaas.spring.autoconfigure;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -47,6 +48,8 @@ public class IdaasProperties {
 	private final Session session = new Session();
 
 	private final Device device = new Device();
+
+	private final BearerToken bearerToken = new BearerToken();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -94,6 +97,31 @@ public class IdaasProperties {
 
 	public Device getDevice() {
 		return this.device;
+	}
+
+	public BearerToken getBearerToken() {
+		return this.bearerToken;
+	}
+
+	/**
+	 * Forwarding the signed-in user's id_token to other services.
+	 */
+	public static class BearerToken {
+
+		/**
+		 * Origins (scheme://host[:port]) that may receive the user's id_token as a bearer
+		 * token from RestClient calls. Empty means the interceptor is not created.
+		 */
+		private List<URI> allowedOrigins = new ArrayList<>();
+
+		public List<URI> getAllowedOrigins() {
+			return this.allowedOrigins;
+		}
+
+		public void setAllowedOrigins(List<URI> allowedOrigins) {
+			this.allowedOrigins = allowedOrigins;
+		}
+
 	}
 
 	/**

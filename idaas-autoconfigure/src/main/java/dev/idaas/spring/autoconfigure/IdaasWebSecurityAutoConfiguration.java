@@ -1,26 +1,42 @@
 package dev.idaas.spring.autoconfigure;
 
+import java.util.List;
 import java.util.Map;
 
+import jakarta.servlet.http.Cookie;
+
+import dev.idaas.spring.authentication.IdaasAuthenticationTokenFactory;
+import dev.idaas.spring.client.IdaasClient;
 import dev.idaas.spring.client.IdaasErrorMessages;
 import dev.idaas.spring.config.IdaasLoginConfigurer;
 import dev.idaas.spring.config.IdaasLoginSettings;
+import dev.idaas.spring.web.AppleAuthorizationStateCookieRepository;
 import dev.idaas.spring.web.DefaultDeviceContextResolver;
 import dev.idaas.spring.web.DeviceContextResolver;
 import dev.idaas.spring.web.HttpSessionPendingSocialFlowRepository;
+import dev.idaas.spring.web.IdTokenRefreshLock;
+import dev.idaas.spring.web.IdTokenRefresher;
+import dev.idaas.spring.web.IdaasBearerTokenInterceptor;
+import dev.idaas.spring.web.IdaasLogoutHandler;
+import dev.idaas.spring.web.InMemoryIdTokenRefreshLock;
 import dev.idaas.spring.web.IdaasLoginPageGeneratingFilter;
 import dev.idaas.spring.web.PendingSocialFlowRepository;
+import dev.idaas.spring.web.RedisIdTokenRefreshLock;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.security.autoconfigure.web.servlet.ConditionalOnDefaultWebSecurity;
 import org.springframework.boot.security.autoconfigure.web.servlet.PathRequest;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.ui.DefaultLoginPageGeneratingFilter;
@@ -39,6 +55,7 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
  * @since 0.1
  */
 @AutoConfiguration(after = IdaasAutoConfiguration.class,
+		afterName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
 		beforeName = "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration")
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass(SecurityFilterChain.class)
@@ -82,6 +99,68 @@ public final class IdaasWebSecurityAutoConfiguration {
 				: null;
 		return new IdaasLoginSettings(login.getProcessingUrl(), login.getLoginPage(), login.getFailureUrl(),
 				login.getDefaultSuccessUrl(), login.getBindUrl(), login.getRegisterUrl(), appleSettings);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	IdTokenRefreshLock idaasIdTokenRefreshLock() {
+		return new InMemoryIdTokenRefreshLock();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	IdTokenRefresher idaasIdTokenRefresher(IdaasClient client, IdaasAuthenticationTokenFactory tokenFactory,
+			DeviceContextResolver deviceContextResolver, IdTokenRefreshLock refreshLock,
+			ApplicationEventPublisher eventPublisher) {
+		IdTokenRefresher refresher = new IdTokenRefresher(client, tokenFactory, deviceContextResolver);
+		refresher.setRefreshLock(refreshLock);
+		refresher.setApplicationEventPublisher(eventPublisher);
+		refresher.setRefreshAhead(this.properties.getIdToken().getRefreshAhead());
+		refresher.setRefreshFailureBackoff(this.properties.getIdToken().getRefreshFailureBackoff());
+		refresher.setAbsoluteTimeout(this.properties.getSession().getAbsoluteTimeout());
+		refresher.setWaitTimeout(this.properties.getHttp().getReadTimeout());
+		return refresher;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	IdaasLogoutHandler idaasLogoutHandler(IdaasLoginSettings settings, ApplicationEventPublisher eventPublisher) {
+		IdaasLogoutHandler handler = new IdaasLogoutHandler();
+		handler.setApplicationEventPublisher(eventPublisher);
+		if (settings.apple() != null) {
+			Cookie state = new Cookie(AppleAuthorizationStateCookieRepository.DEFAULT_COOKIE_NAME, "");
+			state.setPath(settings.apple().callbackUrl());
+			state.setSecure(true);
+			handler.setCookiesToClear(List.of(state));
+		}
+		return handler;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@Conditional(OnBearerTokenOriginsCondition.class)
+	IdaasBearerTokenInterceptor idaasBearerTokenInterceptor(IdTokenRefresher refresher) {
+		return new IdaasBearerTokenInterceptor(refresher, this.properties.getBearerToken().getAllowedOrigins());
+	}
+
+	/**
+	 * A refresh lock shared by every node through Redis, when the application uses Spring Data
+	 * Redis (e.g. for Spring Session) and {@code idaas.session.cluster-lock} is on.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(StringRedisTemplate.class)
+	@ConditionalOnBean(StringRedisTemplate.class)
+	@ConditionalOnBooleanProperty(name = "idaas.session.cluster-lock", matchIfMissing = true)
+	static class IdaasRedisRefreshLockConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		IdTokenRefreshLock idaasRedisIdTokenRefreshLock(StringRedisTemplate redisTemplate, IdaasProperties properties) {
+			RedisIdTokenRefreshLock lock = new RedisIdTokenRefreshLock(redisTemplate);
+			lock.setLockTimeout(properties.getSession().getClusterLockTimeout());
+			return lock;
+		}
+
 	}
 
 	/**

@@ -1,5 +1,8 @@
 package dev.idaas.spring.config;
 
+import java.util.List;
+
+import jakarta.servlet.http.Cookie;
 import org.jspecify.annotations.Nullable;
 
 import dev.idaas.spring.authentication.IdaasAppleAuthenticationProvider;
@@ -12,6 +15,9 @@ import dev.idaas.spring.web.AppleCallbackAuthenticationFilter;
 import dev.idaas.spring.web.DefaultDeviceContextResolver;
 import dev.idaas.spring.web.DeviceContextResolver;
 import dev.idaas.spring.web.HttpSessionPendingSocialFlowRepository;
+import dev.idaas.spring.web.IdTokenRefreshFilter;
+import dev.idaas.spring.web.IdTokenRefresher;
+import dev.idaas.spring.web.IdaasLogoutHandler;
 import dev.idaas.spring.web.IdaasAuthenticationFailureHandler;
 import dev.idaas.spring.web.IdaasAuthenticationSuccessHandler;
 import dev.idaas.spring.web.IdaasBranchRedirectHandler;
@@ -27,12 +33,15 @@ import org.springframework.security.config.annotation.web.HttpSecurityBuilder;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.annotation.web.configurers.CsrfConfigurer;
 import org.springframework.security.config.annotation.web.configurers.ExceptionHandlingConfigurer;
+import org.springframework.security.config.annotation.web.configurers.LogoutConfigurer;
 import org.springframework.security.web.authentication.AbstractAuthenticationProcessingFilter;
+import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 import org.springframework.security.web.authentication.AuthenticationFailureHandler;
 import org.springframework.security.web.authentication.AuthenticationSuccessHandler;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.authentication.RememberMeServices;
 import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
+import org.springframework.security.web.authentication.logout.LogoutHandler;
 import org.springframework.security.web.authentication.session.SessionAuthenticationStrategy;
 import org.springframework.security.web.context.DelegatingSecurityContextRepository;
 import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
@@ -97,6 +106,10 @@ public final class IdaasLoginConfigurer<H extends HttpSecurityBuilder<H>>
 	private @Nullable IdaasAuthenticationTokenFactory tokenFactory;
 
 	private @Nullable IdaasErrorMessages errorMessages;
+
+	private @Nullable IdTokenRefresher refresher;
+
+	private @Nullable LogoutHandler logoutHandler;
 
 	/**
 	 * Creates a configurer; see {@link #idaasLogin()}.
@@ -250,6 +263,30 @@ public final class IdaasLoginConfigurer<H extends HttpSecurityBuilder<H>>
 	}
 
 	/**
+	 * Sets the service that refreshes id_tokens from the session; its filter runs before
+	 * authorization on every request of the chain.
+	 * @param refresher the refresher
+	 * @return this configurer
+	 */
+	public IdaasLoginConfigurer<H> refresher(IdTokenRefresher refresher) {
+		Assert.notNull(refresher, "refresher cannot be null");
+		this.refresher = refresher;
+		return this;
+	}
+
+	/**
+	 * Sets the handler added to the chain's logout (default: the {@link IdaasLogoutHandler}
+	 * bean, or one that clears the Apple state cookie).
+	 * @param logoutHandler the handler
+	 * @return this configurer
+	 */
+	public IdaasLoginConfigurer<H> logoutHandler(LogoutHandler logoutHandler) {
+		Assert.notNull(logoutHandler, "logoutHandler cannot be null");
+		this.logoutHandler = logoutHandler;
+		return this;
+	}
+
+	/**
 	 * Sets all paths and Apple settings at once.
 	 * @param settings the settings
 	 * @return this configurer
@@ -278,6 +315,11 @@ public final class IdaasLoginConfigurer<H extends HttpSecurityBuilder<H>>
 			}
 		}
 		@SuppressWarnings("unchecked")
+		LogoutConfigurer<H> logout = http.getConfigurer(LogoutConfigurer.class);
+		if (logout != null) {
+			logout.addLogoutHandler(logoutHandler(http, settings));
+		}
+		@SuppressWarnings("unchecked")
 		ExceptionHandlingConfigurer<H> exceptionHandling = http.getConfigurer(ExceptionHandlingConfigurer.class);
 		if (exceptionHandling != null) {
 			exceptionHandling.defaultAuthenticationEntryPointFor(
@@ -301,6 +343,11 @@ public final class IdaasLoginConfigurer<H extends HttpSecurityBuilder<H>>
 				authenticationManager, devices);
 		configureAuthenticationFilter(http, login, success, failure);
 		http.addFilterBefore(postProcess(login), UsernamePasswordAuthenticationFilter.class);
+
+		IdTokenRefreshFilter refreshFilter = new IdTokenRefreshFilter(refresher(http));
+		refreshFilter.setErrorMessages(errorMessages(http));
+		refreshFilter.setSecurityContextHolderStrategy(getSecurityContextHolderStrategy());
+		http.addFilterBefore(postProcess(refreshFilter), AnonymousAuthenticationFilter.class);
 
 		IdaasLoginSettings.Apple apple = settings.apple();
 		if (apple != null) {
@@ -379,6 +426,38 @@ public final class IdaasLoginConfigurer<H extends HttpSecurityBuilder<H>>
 				(this.registerUrl != null) ? this.registerUrl : settings.registerUrl(), failure);
 		handler.setPendingFlowRepository(pendingFlows);
 		return handler;
+	}
+
+	private IdTokenRefresher refresher(H http) {
+		if (this.refresher == null) {
+			IdTokenRefresher bean = getBeanOrNull(http, IdTokenRefresher.class);
+			if (bean == null) {
+				bean = new IdTokenRefresher(client(http), tokenFactory(http), deviceContextResolver(http));
+				ApplicationContext context = http.getSharedObject(ApplicationContext.class);
+				if (context != null) {
+					bean.setApplicationEventPublisher(context);
+				}
+			}
+			this.refresher = bean;
+		}
+		return this.refresher;
+	}
+
+	private LogoutHandler logoutHandler(H http, IdaasLoginSettings settings) {
+		if (this.logoutHandler == null) {
+			IdaasLogoutHandler bean = getBeanOrNull(http, IdaasLogoutHandler.class);
+			if (bean == null) {
+				bean = new IdaasLogoutHandler();
+				if (settings.apple() != null) {
+					Cookie state = new Cookie(AppleAuthorizationStateCookieRepository.DEFAULT_COOKIE_NAME, "");
+					state.setPath(settings.apple().callbackUrl());
+					state.setSecure(true);
+					bean.setCookiesToClear(List.of(state));
+				}
+			}
+			this.logoutHandler = bean;
+		}
+		return this.logoutHandler;
 	}
 
 	private String processingUrl(IdaasLoginSettings settings) {
