@@ -17,11 +17,12 @@
 		if (saved && !verifyTarget.value) {
 			verifyTarget.value = saved.target || '';
 			sendTarget.value = sendTarget.value || saved.target || '';
-			var radio = document.getElementById('method-' + saved.method);
-			if (radio) {
-				radio.checked = true;
-				verifyMethod.value = saved.method;
-			}
+			sendForm.querySelectorAll('input[name=method]').forEach(function (radio) {
+				if (radio.value === saved.method) {
+					radio.checked = true;
+					verifyMethod.value = saved.method;
+				}
+			});
 		}
 	} catch (e) {
 		// storage unavailable: the user types the target again

@@ -2,28 +2,18 @@ package dev.idaas.demo.security;
 
 import java.net.URI;
 
-import dev.idaas.spring.authentication.IdaasAuthenticationTokenFactory;
-import dev.idaas.spring.autoconfigure.IdaasProperties;
-import dev.idaas.spring.client.IdaasClient;
 import dev.idaas.spring.client.IdaasErrorMessages;
 import dev.idaas.spring.config.IdaasLoginConfigurer;
 import dev.idaas.spring.config.IdaasLoginSettings;
-import dev.idaas.spring.web.DefaultIdaasSessionExpiredHandler;
-import dev.idaas.spring.web.DeviceContextResolver;
-import dev.idaas.spring.web.IdTokenRefreshFilter;
-import dev.idaas.spring.web.IdTokenRefresher;
 import dev.idaas.spring.web.IdaasJsonAuthenticationEntryPoint;
-import dev.idaas.spring.web.IdaasLogoutHandler;
 import dev.idaas.spring.web.JsonRequestMatcher;
 
 import org.springframework.boot.security.autoconfigure.web.servlet.PathRequest;
-import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
-import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
 import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
@@ -53,14 +43,12 @@ public class DemoSecurityConfiguration {
 	 */
 	@Bean
 	SecurityFilterChain demoSecurityFilterChain(HttpSecurity http, IdaasLoginSettings settings,
-			IdaasErrorMessages errorMessages, IdaasProperties properties, IdaasClient client,
-			IdaasAuthenticationTokenFactory tokenFactory, DeviceContextResolver devices,
-			ApplicationEventPublisher events) throws Exception {
+			IdaasErrorMessages errorMessages) throws Exception {
 		http.authorizeHttpRequests((requests) -> requests
 			.requestMatchers(PathRequest.toStaticResources().atCommonLocations()).permitAll()
 			.requestMatchers("/login", "/login/idaas/**", "/idaas/**", "/error", "/actuator/health").permitAll()
 			.anyRequest().authenticated());
-		// the three lines that matter: Apple web flow, JSON login, bind/register branches
+		// the lines that matter: Apple web flow, JSON login, bind/register, silent id_token refresh, logout
 		http.with(IdaasLoginConfigurer.idaasLogin(), (login) -> login
 			.loginPage("/login")
 			.failureUrl("/login?error")
@@ -76,39 +64,13 @@ public class DemoSecurityConfiguration {
 				new NegatedRequestMatcher(new OrRequestMatcher(paths.matcher("/api/**"), paths.matcher("/actuator/**"),
 						JsonRequestMatcher.INSTANCE))));
 		http.requestCache((cache) -> cache.requestCache(requestCache));
-		http.addFilterAfter(idTokenRefreshFilter(properties, client, tokenFactory, devices, errorMessages, events),
-				AnonymousAuthenticationFilter.class);
-		IdaasLogoutHandler idaasLogout = new IdaasLogoutHandler();
-		idaasLogout.setApplicationEventPublisher(events);
-		// the starter's handler ends the IDaaS session and sends Clear-Site-Data
-		http.logout((logout) -> logout.addLogoutHandler(idaasLogout).logoutSuccessUrl("/login?logout"));
+		// the DSL adds its logout handler (ends the IDaaS session, sends Clear-Site-Data)
+		http.logout((logout) -> logout.logoutSuccessUrl("/login?logout"));
 		http.headers((headers) -> headers
 			.contentSecurityPolicy((csp) -> csp.policyDirectives(contentSecurityPolicy(settings)))
 			.referrerPolicy((referrer) -> referrer.policy(ReferrerPolicy.SAME_ORIGIN))
 			.frameOptions((frames) -> frames.deny()));
 		return http.build();
-	}
-
-	/**
-	 * The silent id_token refresh on every signed-in request, with the {@code idaas.id-token.*}
-	 * timings; an ended IDaaS session sends the browser to {@code /login?expired} (JSON
-	 * requests get {@code 401}).
-	 */
-	private static IdTokenRefreshFilter idTokenRefreshFilter(IdaasProperties properties, IdaasClient client,
-			IdaasAuthenticationTokenFactory tokenFactory, DeviceContextResolver devices,
-			IdaasErrorMessages errorMessages, ApplicationEventPublisher events) {
-		IdTokenRefresher refresher = new IdTokenRefresher(client, tokenFactory, devices);
-		refresher.setRefreshAhead(properties.getIdToken().getRefreshAhead());
-		refresher.setRefreshFailureBackoff(properties.getIdToken().getRefreshFailureBackoff());
-		refresher.setAbsoluteTimeout(properties.getSession().getAbsoluteTimeout());
-		refresher.setApplicationEventPublisher(events);
-		DefaultIdaasSessionExpiredHandler expired = new DefaultIdaasSessionExpiredHandler();
-		expired.setExpiredUrl("/login?expired");
-		expired.setErrorMessages(errorMessages);
-		IdTokenRefreshFilter filter = new IdTokenRefreshFilter(refresher);
-		filter.setSessionExpiredHandler(expired);
-		filter.setErrorMessages(errorMessages);
-		return filter;
 	}
 
 	/**

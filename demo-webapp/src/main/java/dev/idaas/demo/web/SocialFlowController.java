@@ -59,18 +59,24 @@ class SocialFlowController {
 		if (flow == null || flow.branch() != branch) {
 			return "no-pending-flow";
 		}
-		List<String> methods = new ArrayList<>();
-		if (flow.flows().contains("VERIFY_PHONE")) {
-			methods.add("phone");
-		}
-		if (flow.flows().contains("VERIFY_EMAIL")) {
-			methods.add("email");
+		List<VerificationMethod> methods = new ArrayList<>();
+		for (VerificationMethod candidate : VerificationMethod.values()) {
+			if (flow.flows().contains(candidate.flow())) {
+				methods.add(candidate);
+			}
 		}
 		model.addAttribute("methods", methods);
 		model.addAttribute("action", action);
 		model.addAttribute("sendCodeAction", action + "/code");
-		String method = request.getParameter("method");
-		model.addAttribute("method", methods.contains(method) ? method : (methods.isEmpty() ? "phone" : methods.get(0)));
+		VerificationMethod chosen = methods.isEmpty() ? VerificationMethod.PHONE : methods.get(0);
+		for (VerificationMethod candidate : methods) {
+			if (candidate.flow().equals(request.getParameter("method"))) {
+				chosen = candidate;
+			}
+		}
+		model.addAttribute("method", chosen);
+		model.addAttribute("phoneAllowed", methods.contains(VerificationMethod.PHONE));
+		model.addAttribute("emailAllowed", methods.contains(VerificationMethod.EMAIL));
 		model.addAttribute("target", "");
 		model.addAttribute("sent", request.getParameter("sent") != null);
 		if (flow.appleUserName() != null && flow.appleUserName().fullName() != null) {
@@ -84,6 +90,33 @@ class SocialFlowController {
 			}
 		}
 		return "social-flow";
+	}
+
+	/**
+	 * A way to prove who one is: the {@code method} value the starter's endpoints take (the
+	 * tenant's flow name) and the name used for ids and message keys.
+	 */
+	enum VerificationMethod {
+
+		PHONE("VERIFY_PHONE", "phone"), EMAIL("VERIFY_EMAIL", "email");
+
+		private final String flow;
+
+		private final String key;
+
+		VerificationMethod(String flow, String key) {
+			this.flow = flow;
+			this.key = key;
+		}
+
+		public String flow() {
+			return this.flow;
+		}
+
+		public String key() {
+			return this.key;
+		}
+
 	}
 
 }
