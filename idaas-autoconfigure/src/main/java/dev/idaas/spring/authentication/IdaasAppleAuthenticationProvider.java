@@ -1,5 +1,7 @@
 package dev.idaas.spring.authentication;
 
+import java.util.Locale;
+
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -75,8 +77,8 @@ public final class IdaasAppleAuthenticationProvider implements AuthenticationPro
 	}
 
 	private static String describe(IdaasApiException ex) {
-		String message = ex.getMessage();
-		return (message != null) ? message : ex.getErrorCode();
+		// getMessage() already starts with the code, which IdaasAuthenticationException adds itself
+		return ex.getLocalizedMessage(Locale.ENGLISH);
 	}
 
 	@Override

@@ -8,6 +8,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.oauth2.core.oidc.OidcIdToken;
+import org.springframework.security.oauth2.core.oidc.user.DefaultOidcUser;
 import org.springframework.security.oauth2.core.oidc.user.OidcUser;
 import org.springframework.util.Assert;
 
@@ -89,6 +90,16 @@ public class IdaasAuthenticationToken extends AbstractAuthenticationToken {
 				refreshedState);
 		refreshed.setDetails(getDetails());
 		return refreshed;
+	}
+
+	/**
+	 * Serializes through {@link SerializedIdaasAuthentication}, which stores the id_token once.
+	 * @return the serialized form
+	 */
+	@Serial
+	private Object writeReplace() {
+		return (this.principal instanceof DefaultOidcUser user
+				&& user.getClass() == DefaultOidcUser.class) ? new SerializedIdaasAuthentication(this, user) : this;
 	}
 
 	@Override

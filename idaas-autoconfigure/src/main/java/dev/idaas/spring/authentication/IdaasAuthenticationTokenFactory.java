@@ -153,11 +153,11 @@ public final class IdaasAuthenticationTokenFactory {
 	}
 
 	private OidcUser createUser(OidcIdToken idToken, @Nullable OidcUserInfo userInfo) {
-		OidcUserAuthority authority = new OidcUserAuthority(idToken, userInfo);
-		Collection<? extends GrantedAuthority> authorities = this.authoritiesMapper
-			.mapAuthorities(Set.of(authority));
 		String nameAttribute = (idToken.hasClaim(this.userNameAttribute)) ? this.userNameAttribute
 				: StandardClaimNames.SUB;
+		OidcUserAuthority authority = new OidcUserAuthority(idToken, userInfo, nameAttribute);
+		Collection<? extends GrantedAuthority> authorities = this.authoritiesMapper
+			.mapAuthorities(Set.of(authority));
 		return new DefaultOidcUser(authorities, idToken, userInfo, nameAttribute);
 	}
 

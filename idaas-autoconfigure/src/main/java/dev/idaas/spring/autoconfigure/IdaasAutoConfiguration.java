@@ -1,9 +1,12 @@
 package dev.idaas.spring.autoconfigure;
 
 import java.net.URI;
+import java.util.Map;
 
 import io.micrometer.observation.ObservationRegistry;
 
+import dev.idaas.spring.authentication.IdaasAuthenticationException;
+import dev.idaas.spring.authentication.IdaasAuthenticationFailureEvent;
 import dev.idaas.spring.authentication.IdaasAuthenticationTokenFactory;
 import dev.idaas.spring.client.IdaasClient;
 import dev.idaas.spring.client.IdaasErrorMessages;
@@ -14,11 +17,13 @@ import dev.idaas.spring.jwt.JwksIdTokenVerifier;
 import dev.idaas.spring.observation.ObservedIdaasClient;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.security.authentication.DefaultAuthenticationEventPublisher;
 import org.springframework.security.core.authority.mapping.GrantedAuthoritiesMapper;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.util.UriComponentsBuilder;
@@ -100,6 +105,28 @@ public final class IdaasAutoConfiguration {
 		factory.setUserNameAttribute(this.properties.getIdToken().getUserNameAttribute());
 		authoritiesMapper.ifUnique(factory::setAuthoritiesMapper);
 		return factory;
+	}
+
+	/**
+	 * Maps {@link IdaasAuthenticationException} to {@link IdaasAuthenticationFailureEvent} on
+	 * every {@link DefaultAuthenticationEventPublisher}, the context's and the one Spring
+	 * Security creates for a filter chain: it maps exceptions by exact class and would publish
+	 * nothing for an IDaaS failure.
+	 */
+	@Bean
+	static BeanPostProcessor idaasAuthenticationEventPublisherPostProcessor() {
+		return new BeanPostProcessor() {
+
+			@Override
+			public Object postProcessAfterInitialization(Object bean, String beanName) {
+				if (bean instanceof DefaultAuthenticationEventPublisher publisher) {
+					publisher.setAdditionalExceptionMappings(
+							Map.of(IdaasAuthenticationException.class, IdaasAuthenticationFailureEvent.class));
+				}
+				return bean;
+			}
+
+		};
 	}
 
 	private static RestClient.Builder builder(ObjectProvider<RestClient.Builder> restClientBuilder) {

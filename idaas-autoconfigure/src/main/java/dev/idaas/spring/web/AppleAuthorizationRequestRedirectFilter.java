@@ -123,7 +123,8 @@ public final class AppleAuthorizationRequestRedirectFilter extends OncePerReques
 			chain.doFilter(request, response);
 			return;
 		}
-		AppleAuthorizationState state = this.stateRepository.create(savedTargetPath(request, response), response);
+		AppleAuthorizationState state = this.stateRepository.create(savedTargetPath(request, response), request,
+				response);
 		UriComponentsBuilder authorize = UriComponentsBuilder.fromUri(this.authorizeUri)
 			.queryParam("client_id", this.clientId)
 			.queryParam("redirect_uri", redirectUri(request).toString())

@@ -90,10 +90,12 @@ public final class AppleAuthorizationStateCookieRepository {
 	/**
 	 * Creates a new state, stores it in the cookie and returns it.
 	 * @param targetPath where to go after success, or {@code null}
+	 * @param request the request that starts the flow (its context path scopes the cookie)
 	 * @param response the response that sets the cookie
 	 * @return the new state
 	 */
-	public AppleAuthorizationState create(@Nullable String targetPath, HttpServletResponse response) {
+	public AppleAuthorizationState create(@Nullable String targetPath, HttpServletRequest request,
+			HttpServletResponse response) {
 		byte[] bytes = new byte[32];
 		this.random.nextBytes(bytes);
 		AppleAuthorizationState state = new AppleAuthorizationState(
@@ -101,7 +103,9 @@ public final class AppleAuthorizationStateCookieRepository {
 		String target = (state.targetPath() != null) ? Base64.getUrlEncoder()
 			.withoutPadding()
 			.encodeToString(state.targetPath().getBytes(StandardCharsets.UTF_8)) : "";
-		response.addHeader(HttpHeaders.SET_COOKIE, cookie(state.state() + "." + target + "." + this.clock.instant().getEpochSecond(), this.timeout).toString());
+		response.addHeader(HttpHeaders.SET_COOKIE,
+				cookie(request, state.state() + "." + target + "." + this.clock.instant().getEpochSecond(), this.timeout)
+					.toString());
 		return state;
 	}
 
@@ -120,7 +124,7 @@ public final class AppleAuthorizationStateCookieRepository {
 		if (cookie == null) {
 			return null;
 		}
-		response.addHeader(HttpHeaders.SET_COOKIE, cookie("", Duration.ZERO).toString());
+		response.addHeader(HttpHeaders.SET_COOKIE, cookie(request, "", Duration.ZERO).toString());
 		String[] parts = cookie.getValue().split("\\.", -1);
 		if (postedState == null || parts.length != 3 || !MessageDigest.isEqual(
 				parts[0].getBytes(StandardCharsets.US_ASCII), postedState.getBytes(StandardCharsets.US_ASCII))) {
@@ -160,9 +164,10 @@ public final class AppleAuthorizationStateCookieRepository {
 		}
 	}
 
-	private ResponseCookie cookie(String value, Duration maxAge) {
+	private ResponseCookie cookie(HttpServletRequest request, String value, Duration maxAge) {
+		// the browser sends the cookie only to the callback as it sees it, under the context path
 		return ResponseCookie.from(this.cookieName, value)
-			.path(this.callbackPath)
+			.path(request.getContextPath() + this.callbackPath)
 			.httpOnly(true)
 			.secure(true)
 			.sameSite("None")

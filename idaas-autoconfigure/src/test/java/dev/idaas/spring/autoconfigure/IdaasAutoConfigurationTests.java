@@ -1,0 +1,305 @@
+package dev.idaas.spring.autoconfigure;
+
+import org.junit.jupiter.api.Test;
+
+import dev.idaas.spring.authentication.IdaasAuthenticationTokenFactory;
+import dev.idaas.spring.client.AppleLoginResult;
+import dev.idaas.spring.client.DeviceContext;
+import dev.idaas.spring.client.IdaasClient;
+import dev.idaas.spring.client.IdaasErrorMessages;
+import dev.idaas.spring.client.RestClientIdaasClient;
+import dev.idaas.spring.client.TokenRefreshResult;
+import dev.idaas.spring.config.IdaasLoginSettings;
+import dev.idaas.spring.jwt.IdTokenVerifier;
+import dev.idaas.spring.jwt.InvalidIdTokenException;
+import dev.idaas.spring.jwt.JwkSetKeySource;
+import dev.idaas.spring.jwt.JwksIdTokenVerifier;
+import dev.idaas.spring.web.DefaultDeviceContextResolver;
+import dev.idaas.spring.web.DeviceContextResolver;
+import dev.idaas.spring.web.HttpSessionPendingSocialFlowRepository;
+import dev.idaas.spring.web.PendingSocialFlowRepository;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration;
+import org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration;
+import org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.assertj.AssertableWebApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.ContextConsumer;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.web.SecurityFilterChain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link IdaasAutoConfiguration} and {@link IdaasWebSecurityAutoConfiguration}.
+ */
+class IdaasAutoConfigurationTests {
+
+	private static final AutoConfigurations SECURITY = AutoConfigurations.of(SecurityAutoConfiguration.class,
+			ServletWebSecurityAutoConfiguration.class);
+
+	private static final AutoConfigurations IDAAS = AutoConfigurations.of(IdaasAutoConfiguration.class,
+			IdaasWebSecurityAutoConfiguration.class);
+
+	private final WebApplicationContextRunner webRunner = new WebApplicationContextRunner()
+		.withConfiguration(IDAAS)
+		.withConfiguration(SECURITY)
+		.withConfiguration(AutoConfigurations.of(RestClientAutoConfiguration.class))
+		.withPropertyValues("idaas.base-url=https://tenant.idaas.example", "idaas.client-id=client-123");
+
+	@Test
+	void autoConfigurationWhenDefaultsThenEveryBean() {
+		this.webRunner.run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).hasSingleBean(IdaasClient.class).getBean(IdaasClient.class)
+				.isInstanceOf(RestClientIdaasClient.class);
+			assertThat(context).hasSingleBean(JwkSetKeySource.class);
+			assertThat(context).getBean(IdTokenVerifier.class).isInstanceOf(JwksIdTokenVerifier.class);
+			assertThat(context).hasSingleBean(IdaasAuthenticationTokenFactory.class);
+			assertThat(context).hasSingleBean(IdaasErrorMessages.class);
+			assertThat(context).getBean(DeviceContextResolver.class).isInstanceOf(DefaultDeviceContextResolver.class);
+			assertThat(context).getBean(PendingSocialFlowRepository.class)
+				.isInstanceOf(HttpSessionPendingSocialFlowRepository.class);
+			assertThat(context).hasSingleBean(IdaasLoginSettings.class);
+			assertThat(context).hasSingleBean(SecurityFilterChain.class).hasBean("idaasSecurityFilterChain");
+			IdaasLoginSettings settings = context.getBean(IdaasLoginSettings.class);
+			assertThat(settings.processingUrl()).isEqualTo("/login/idaas/apple");
+			assertThat(settings.apple()).isNull();
+		});
+	}
+
+	@Test
+	void autoConfigurationWhenAppleClientIdThenAppleSettings() {
+		this.webRunner.withPropertyValues("idaas.apple.client-id=com.example.web").run((context) -> {
+			IdaasLoginSettings.Apple apple = context.getBean(IdaasLoginSettings.class).apple();
+			assertThat(apple).isNotNull();
+			assertThat(apple.clientId()).isEqualTo("com.example.web");
+			assertThat(apple.authorizeUri()).hasToString("https://appleid.apple.com/auth/authorize");
+			assertThat(apple.callbackUrl()).isEqualTo("/login/idaas/apple/callback");
+		});
+	}
+
+	@Test
+	void autoConfigurationWhenUserClientThenUserClientWins() {
+		this.webRunner.withUserConfiguration(UserClientConfiguration.class).run((context) -> {
+			assertThat(context).hasSingleBean(IdaasClient.class);
+			assertThat(context.getBean(IdaasClient.class)).isSameAs(context.getBean("userClient"));
+		});
+	}
+
+	@Test
+	void autoConfigurationWhenUserVerifierThenUserVerifierWins() {
+		this.webRunner.withUserConfiguration(UserVerifierConfiguration.class).run((context) -> {
+			assertThat(context).hasSingleBean(IdTokenVerifier.class);
+			assertThat(context.getBean(IdTokenVerifier.class)).isSameAs(context.getBean("userVerifier"));
+		});
+	}
+
+	@Test
+	void autoConfigurationWhenUserDeviceResolverThenUserResolverWins() {
+		this.webRunner.withUserConfiguration(UserDeviceResolverConfiguration.class).run((context) -> {
+			assertThat(context).hasSingleBean(DeviceContextResolver.class);
+			assertThat(context.getBean(DeviceContextResolver.class)).isSameAs(context.getBean("userResolver"));
+		});
+	}
+
+	@Test
+	void autoConfigurationWhenUserSecurityFilterChainThenDefaultChainBacksOff() {
+		this.webRunner.withUserConfiguration(UserChainConfiguration.class).run((context) -> {
+			assertThat(context).hasSingleBean(SecurityFilterChain.class).hasBean("userChain")
+				.doesNotHaveBean("idaasSecurityFilterChain");
+			assertThat(context).hasSingleBean(IdaasClient.class).hasSingleBean(IdaasLoginSettings.class);
+		});
+	}
+
+	@Test
+	void autoConfigurationWhenDisabledThenNoIdaasBeans() {
+		new WebApplicationContextRunner().withConfiguration(IDAAS)
+			.withConfiguration(SECURITY)
+			.withPropertyValues("idaas.enabled=false")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context).doesNotHaveBean(IdaasClient.class)
+					.doesNotHaveBean(IdTokenVerifier.class)
+					.doesNotHaveBean(JwkSetKeySource.class)
+					.doesNotHaveBean(IdaasAuthenticationTokenFactory.class)
+					.doesNotHaveBean(DeviceContextResolver.class)
+					.doesNotHaveBean(IdaasLoginSettings.class)
+					.doesNotHaveBean("idaasSecurityFilterChain");
+			});
+	}
+
+	@Test
+	void autoConfigurationWhenBaseUrlMissingThenStartupFailsNamingProperty() {
+		new WebApplicationContextRunner().withConfiguration(IDAAS)
+			.withConfiguration(SECURITY)
+			.withPropertyValues("idaas.client-id=client-123")
+			.run(failsWith("idaas.base-url", "Set idaas.base-url to your IDaaS tenant"));
+	}
+
+	@Test
+	void autoConfigurationWhenClientIdMissingThenStartupFailsNamingProperty() {
+		new WebApplicationContextRunner().withConfiguration(IDAAS)
+			.withConfiguration(SECURITY)
+			.withPropertyValues("idaas.base-url=https://tenant.idaas.example")
+			.run(failsWith("idaas.client-id", "Set idaas.client-id"));
+	}
+
+	@Test
+	void autoConfigurationWhenPlainHttpBaseUrlThenStartupFailsNamingProperty() {
+		this.webRunner.withPropertyValues("idaas.base-url=http://tenant.idaas.example")
+			.run(failsWith("idaas.base-url", "Use https://"));
+	}
+
+	@Test
+	void autoConfigurationWhenPlainHttpLoopbackBaseUrlThenStarts() {
+		this.webRunner.withPropertyValues("idaas.base-url=http://127.0.0.1:8089")
+			.run((context) -> assertThat(context).hasNotFailed().hasSingleBean(IdaasClient.class));
+		this.webRunner.withPropertyValues("idaas.base-url=http://localhost:8089")
+			.run((context) -> assertThat(context).hasNotFailed().hasSingleBean(IdaasClient.class));
+	}
+
+	@Test
+	void autoConfigurationWhenSymmetricAlgorithmThenStartupFailsNamingProperty() {
+		this.webRunner.withPropertyValues("idaas.id-token.algorithms=HS256")
+			.run(failsWith("idaas.id-token.algorithms", "RS256"));
+		this.webRunner.withPropertyValues("idaas.id-token.algorithms=RS256,none")
+			.run(failsWith("idaas.id-token.algorithms", "RS256"));
+	}
+
+	@Test
+	void autoConfigurationWhenNotWebApplicationThenNoWebBeans() {
+		new ApplicationContextRunner().withConfiguration(IDAAS)
+			.withConfiguration(AutoConfigurations.of(SecurityAutoConfiguration.class))
+			.withPropertyValues("idaas.base-url=https://tenant.idaas.example", "idaas.client-id=client-123")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context).hasSingleBean(IdaasClient.class).hasSingleBean(IdTokenVerifier.class);
+				assertThat(context).doesNotHaveBean(DeviceContextResolver.class)
+					.doesNotHaveBean(PendingSocialFlowRepository.class)
+					.doesNotHaveBean(IdaasLoginSettings.class)
+					.doesNotHaveBean(SecurityFilterChain.class);
+			});
+	}
+
+	@Test
+	void autoConfigurationWhenSpringSecurityWebMissingThenNoWebSecurityBeans() {
+		this.webRunner.withClassLoader(new FilteredClassLoader(SecurityFilterChain.class)).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).hasSingleBean(IdaasClient.class);
+			assertThat(context).doesNotHaveBean(DeviceContextResolver.class)
+				.doesNotHaveBean(IdaasLoginSettings.class)
+				.doesNotHaveBean("idaasSecurityFilterChain");
+		});
+	}
+
+	@Test
+	void autoConfigurationWhenSpringMvcMissingThenDefaultChainStillCreated() {
+		this.webRunner.withClassLoader(new FilteredClassLoader("org.springframework.web.servlet")).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).hasBean("idaasSecurityFilterChain");
+		});
+	}
+
+	@Test
+	void autoConfigurationWhenBootRestClientMissingThenFallsBackToRestClientBuilder() {
+		new WebApplicationContextRunner().withConfiguration(IDAAS)
+			.withConfiguration(SECURITY)
+			.withClassLoader(new FilteredClassLoader("org.springframework.boot.restclient"))
+			.withPropertyValues("idaas.base-url=https://tenant.idaas.example", "idaas.client-id=client-123")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context).doesNotHaveBean(org.springframework.web.client.RestClient.Builder.class);
+				assertThat(context).hasSingleBean(IdaasClient.class).hasSingleBean(JwkSetKeySource.class);
+			});
+	}
+
+	@Test
+	void autoConfigurationWhenJwksDownAtStartupThenContextStarts() {
+		// nothing listens on port 9 (discard) of the loopback interface
+		this.webRunner.withPropertyValues("idaas.base-url=http://127.0.0.1:9").run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).hasSingleBean(IdTokenVerifier.class);
+		});
+	}
+
+	private static ContextConsumer<AssertableWebApplicationContext> failsWith(String property, String action) {
+		return (context) -> {
+			assertThat(context).hasFailed();
+			Throwable failure = context.getStartupFailure();
+			Throwable root = failure;
+			while (root.getCause() != null) {
+				root = root.getCause();
+			}
+			assertThat(root).isInstanceOf(IdaasConfigurationException.class);
+			assertThat(((IdaasConfigurationException) root).getProperty()).isEqualTo(property);
+			FailureAnalysis analysis = new IdaasConfigurationFailureAnalyzer().analyze(failure);
+			assertThat(analysis).isNotNull();
+			assertThat(analysis.getDescription()).startsWith("IDaaS login is not configured correctly: ")
+				.contains("(property '" + property + "')");
+			assertThat(analysis.getAction()).contains(action);
+		};
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserClientConfiguration {
+
+		@Bean
+		IdaasClient userClient() {
+			return new IdaasClient() {
+
+				@Override
+				public AppleLoginResult loginWithApple(String code, DeviceContext device) {
+					return new AppleLoginResult.AccessDenied();
+				}
+
+				@Override
+				public TokenRefreshResult refreshIdToken(String sessionToken, DeviceContext device) {
+					throw new UnsupportedOperationException();
+				}
+
+			};
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserVerifierConfiguration {
+
+		@Bean
+		IdTokenVerifier userVerifier() {
+			return (idToken) -> {
+				throw new InvalidIdTokenException("never valid");
+			};
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserDeviceResolverConfiguration {
+
+		@Bean
+		DeviceContextResolver userResolver() {
+			return (request, response) -> new DeviceContext("test1", "fingerprint", null, "agent", null);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserChainConfiguration {
+
+		@Bean
+		SecurityFilterChain userChain(HttpSecurity http) throws Exception {
+			http.authorizeHttpRequests((requests) -> requests.anyRequest().authenticated());
+			return http.build();
+		}
+
+	}
+
+}

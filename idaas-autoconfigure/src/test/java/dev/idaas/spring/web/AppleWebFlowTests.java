@@ -1,0 +1,352 @@
+package dev.idaas.spring.web;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+
+import jakarta.servlet.http.Cookie;
+import jakarta.servlet.http.HttpSession;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import dev.idaas.spring.test.simulator.IdaasSimulator;
+import dev.idaas.spring.test.simulator.IdaasSimulatorExtension;
+import dev.idaas.spring.test.simulator.SimulatedUser;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.context.annotation.Import;
+import org.springframework.http.MediaType;
+import org.springframework.mock.web.MockHttpServletResponse;
+import org.springframework.mock.web.MockHttpSession;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContext;
+import org.springframework.security.oauth2.core.oidc.user.OidcUser;
+import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.MvcResult;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.util.UriComponents;
+import org.springframework.web.util.UriComponentsBuilder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.redirectedUrl;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+/**
+ * Sign in with Apple on the web: the authorize redirect, the state cookie and Apple's
+ * cross-site form_post callback, against the IDaaS simulator.
+ */
+@SpringBootTest
+@AutoConfigureMockMvc
+class AppleWebFlowTests {
+
+	private static final String AUTHORIZE = "/login/idaas/apple/authorize";
+
+	private static final String CALLBACK = "/login/idaas/apple/callback";
+
+	private static final String STATE_COOKIE = "IDAAS_APPLE_STATE";
+
+	@RegisterExtension
+	static IdaasSimulatorExtension extension = new IdaasSimulatorExtension();
+
+	@DynamicPropertySource
+	static void idaasProperties(DynamicPropertyRegistry registry) {
+		extension.simulator().registerProperties(registry);
+		registry.add("idaas.apple.client-id", () -> "com.example.web");
+		registry.add("idaas.apple.authorize-uri",
+				() -> extension.simulator().baseUrl() + IdaasSimulator.AUTHORIZE_PATH);
+	}
+
+	@Autowired
+	private MockMvc mvc;
+
+	private final IdaasSimulator idaas = extension.simulator();
+
+	private SimulatedUser alice;
+
+	@BeforeEach
+	void registerAlice() {
+		this.alice = SimulatedUser.of("alice", "Alice Liddell", "+8613800000001", "alice@example.com");
+		this.idaas.registerUser(this.alice);
+	}
+
+	@Test
+	void authorizeWhenRequestedThenRedirectToAppleWithExactParameters() throws Exception {
+		MvcResult result = this.mvc.perform(get(AUTHORIZE)).andExpect(status().isFound()).andReturn();
+		MockHttpServletResponse response = result.getResponse();
+		UriComponents location = UriComponentsBuilder.fromUriString(response.getRedirectedUrl()).build();
+		assertThat(location.getScheme() + "://" + location.getHost() + ":" + location.getPort() + location.getPath())
+			.isEqualTo(this.idaas.baseUrl() + IdaasSimulator.AUTHORIZE_PATH);
+		MultiValueMap<String, String> params = UriComponentsBuilder.fromUriString(response.getRedirectedUrl())
+			.build(true)
+			.getQueryParams();
+		assertThat(params.keySet()).containsExactlyInAnyOrder("client_id", "redirect_uri", "response_type",
+				"response_mode", "scope", "state");
+		assertThat(params.get("client_id")).containsExactly("com.example.web");
+		assertThat(decode(params.getFirst("redirect_uri"))).isEqualTo("http://localhost" + CALLBACK);
+		assertThat(params.get("response_type")).containsExactly("code");
+		assertThat(params.get("response_mode")).containsExactly("form_post");
+		assertThat(decode(params.getFirst("scope"))).isEqualTo("name email");
+		String state = params.getFirst("state");
+		assertThat(state).matches("[A-Za-z0-9_-]{43}");
+		assertThat(response.getHeader("Cache-Control")).isEqualTo("no-store");
+		String setCookie = response.getHeader("Set-Cookie");
+		assertThat(setCookie).startsWith(STATE_COOKIE + "=" + state + ".")
+			.contains("; Path=" + CALLBACK + ";")
+			.contains("Max-Age=600")
+			.contains("Secure")
+			.contains("HttpOnly")
+			.contains("SameSite=None");
+		assertThat(this.idaas.loginRequestCount()).isZero();
+	}
+
+	@Test
+	void authorizeWhenTwiceThenDifferentStates() throws Exception {
+		String first = stateCookie(this.mvc.perform(get(AUTHORIZE)).andReturn()).getValue();
+		String second = stateCookie(this.mvc.perform(get(AUTHORIZE)).andReturn()).getValue();
+		assertThat(first.substring(0, first.indexOf('.'))).isNotEqualTo(second.substring(0, second.indexOf('.')));
+	}
+
+	@Test
+	void callbackWhenCodeAndStateThenSignedInWithoutCsrfToken() throws Exception {
+		Cookie cookie = stateCookie(this.mvc.perform(get(AUTHORIZE)).andReturn());
+		String code = this.idaas.issueAppleCode(this.alice);
+		MvcResult result = this.mvc
+			.perform(post(CALLBACK).cookie(cookie).param("state", state(cookie)).param("code", code))
+			.andExpect(status().isFound())
+			.andExpect(redirectedUrl("/"))
+			.andReturn();
+		Authentication authentication = signedIn(result);
+		assertThat(authentication.getName()).isEqualTo("alice");
+		assertThat(this.idaas.loginRequestCount()).isEqualTo(1);
+		assertThat(result.getResponse().getHeaders("Set-Cookie"))
+			.anySatisfy((value) -> assertThat(value).startsWith(STATE_COOKIE + "=;").contains("Max-Age=0")
+				.contains("Path=" + CALLBACK));
+	}
+
+	@Test
+	void callbackWhenUserFieldThenNameClaims() throws Exception {
+		Cookie cookie = stateCookie(this.mvc.perform(get(AUTHORIZE)).andReturn());
+		String code = this.idaas.issueAppleCode(this.alice);
+		MvcResult result = this.mvc
+			.perform(post(CALLBACK).cookie(cookie)
+				.param("state", state(cookie))
+				.param("code", code)
+				.param("user",
+						"{\"name\":{\"firstName\":\"Alice\",\"lastName\":\"Liddell\"},\"email\":\"x@privaterelay.appleid.com\"}"))
+			.andExpect(status().isFound())
+			.andReturn();
+		OidcUser user = (OidcUser) signedIn(result).getPrincipal();
+		assertThat(user.getGivenName()).isEqualTo("Alice");
+		assertThat(user.getFamilyName()).isEqualTo("Liddell");
+		assertThat(user.getSubject()).isEqualTo("alice");
+	}
+
+	@Test
+	void callbackWhenSavedRequestThenBackToIt() throws Exception {
+		MockHttpSession session = new MockHttpSession();
+		this.mvc.perform(get("/private").session(session).accept(MediaType.TEXT_HTML)).andExpect(status().isFound());
+		Cookie cookie = stateCookie(this.mvc.perform(get(AUTHORIZE).session(session)).andReturn());
+		String code = this.idaas.issueAppleCode(this.alice);
+		// Apple's cross-site POST carries no SameSite=Lax session cookie
+		this.mvc.perform(post(CALLBACK).cookie(cookie).param("state", state(cookie)).param("code", code))
+			.andExpect(status().isFound())
+			.andExpect(redirectedUrl("/private?continue"));
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "//evil.example", "https://evil.example", "/\\evil.example", "/%2F%2Fevil.example",
+			"/%5Cevil.example", "\\\\evil.example", "http:evil.example", "/\tevil", "javascript:alert(1)" })
+	void callbackWhenForgedTargetThenNeverLeavesSite(String target) throws Exception {
+		String state = "forged-state-" + Math.abs(target.hashCode()) + "-" + System.nanoTime();
+		Cookie cookie = new Cookie(STATE_COOKIE, state + "."
+				+ Base64.getUrlEncoder().withoutPadding().encodeToString(target.getBytes(StandardCharsets.UTF_8)) + "."
+				+ Instant.now().getEpochSecond());
+		String code = this.idaas.issueAppleCode(this.alice);
+		this.mvc.perform(post(CALLBACK).cookie(cookie).param("state", state).param("code", code))
+			.andExpect(status().isFound())
+			.andExpect(redirectedUrl("/"));
+	}
+
+	@Test
+	void callbackWhenStateCookieMissingThenRejectedWithoutUpstreamCall() throws Exception {
+		Cookie cookie = stateCookie(this.mvc.perform(get(AUTHORIZE)).andReturn());
+		String code = this.idaas.issueAppleCode(this.alice);
+		MvcResult result = this.mvc.perform(post(CALLBACK).param("state", state(cookie)).param("code", code))
+			.andExpect(status().isFound())
+			.andExpect(redirectedUrl("/login?error&code=IDAAS.STARTER.INVALID_STATE"))
+			.andReturn();
+		assertThat(signedIn(result)).isNull();
+		assertThat(this.idaas.loginRequestCount()).isZero();
+	}
+
+	@Test
+	void callbackWhenStateMissingThenRejectedWithoutUpstreamCall() throws Exception {
+		Cookie cookie = stateCookie(this.mvc.perform(get(AUTHORIZE)).andReturn());
+		String code = this.idaas.issueAppleCode(this.alice);
+		this.mvc.perform(post(CALLBACK).cookie(cookie).param("code", code))
+			.andExpect(status().isFound())
+			.andExpect(redirectedUrl("/login?error&code=IDAAS.STARTER.INVALID_STATE"));
+		assertThat(this.idaas.loginRequestCount()).isZero();
+	}
+
+	@Test
+	void callbackWhenStateMismatchedThenRejectedWithoutUpstreamCall() throws Exception {
+		Cookie cookie = stateCookie(this.mvc.perform(get(AUTHORIZE)).andReturn());
+		Cookie other = stateCookie(this.mvc.perform(get(AUTHORIZE)).andReturn());
+		String code = this.idaas.issueAppleCode(this.alice);
+		this.mvc.perform(post(CALLBACK).cookie(cookie).param("state", state(other)).param("code", code))
+			.andExpect(status().isFound())
+			.andExpect(redirectedUrl("/login?error&code=IDAAS.STARTER.INVALID_STATE"));
+		this.mvc.perform(post(CALLBACK).cookie(cookie).param("state", "").param("code", code))
+			.andExpect(redirectedUrl("/login?error&code=IDAAS.STARTER.INVALID_STATE"));
+		assertThat(this.idaas.loginRequestCount()).isZero();
+	}
+
+	@Test
+	void callbackWhenStateReplayedThenRejectedWithoutUpstreamCall() throws Exception {
+		Cookie cookie = stateCookie(this.mvc.perform(get(AUTHORIZE)).andReturn());
+		String code = this.idaas.issueAppleCode(this.alice);
+		this.mvc.perform(post(CALLBACK).cookie(cookie).param("state", state(cookie)).param("code", code))
+			.andExpect(redirectedUrl("/"));
+		String second = this.idaas.issueAppleCode(this.alice);
+		MvcResult replay = this.mvc
+			.perform(post(CALLBACK).cookie(cookie).param("state", state(cookie)).param("code", second))
+			.andExpect(status().isFound())
+			.andExpect(redirectedUrl("/login?error&code=IDAAS.STARTER.INVALID_STATE"))
+			.andReturn();
+		assertThat(signedIn(replay)).isNull();
+		assertThat(this.idaas.loginRequestCount()).isEqualTo(1);
+	}
+
+	@Test
+	void callbackWhenStateExpiredThenRejectedWithoutUpstreamCall() throws Exception {
+		Cookie fresh = stateCookie(this.mvc.perform(get(AUTHORIZE)).andReturn());
+		String state = state(fresh);
+		long elevenMinutesAgo = Instant.now().minusSeconds(660).getEpochSecond();
+		Cookie expired = new Cookie(STATE_COOKIE, state + ".." + elevenMinutesAgo);
+		String code = this.idaas.issueAppleCode(this.alice);
+		this.mvc.perform(post(CALLBACK).cookie(expired).param("state", state).param("code", code))
+			.andExpect(status().isFound())
+			.andExpect(redirectedUrl("/login?error&code=IDAAS.STARTER.INVALID_STATE"));
+		assertThat(this.idaas.loginRequestCount()).isZero();
+	}
+
+	@Test
+	void callbackWhenUserCancelledThenBackToLoginWithoutUpstreamCall() throws Exception {
+		Cookie cookie = stateCookie(this.mvc.perform(get(AUTHORIZE)).andReturn());
+		MvcResult result = this.mvc
+			.perform(post(CALLBACK).cookie(cookie).param("state", state(cookie)).param("error", "user_cancelled_authorize"))
+			.andExpect(status().isFound())
+			.andExpect(redirectedUrl("/login"))
+			.andReturn();
+		assertThat(signedIn(result)).isNull();
+		assertThat(this.idaas.loginRequestCount()).isZero();
+	}
+
+	@Test
+	void callbackWhenSocialBindThenRedirectToBindPage() throws Exception {
+		Cookie cookie = stateCookie(this.mvc.perform(get(AUTHORIZE)).andReturn());
+		String code = this.idaas.issueSocialBindCode();
+		MvcResult result = this.mvc
+			.perform(post(CALLBACK).cookie(cookie).param("state", state(cookie)).param("code", code))
+			.andExpect(status().isFound())
+			.andExpect(redirectedUrl("/idaas/bind"))
+			.andReturn();
+		assertThat(result.getRequest().getSession().getAttribute(HttpSessionPendingSocialFlowRepository.ATTRIBUTE))
+			.isInstanceOf(PendingSocialFlow.class);
+		assertThat(signedIn(result)).isNull();
+	}
+
+	@Test
+	void callbackWhenHostileCodeThenRejectedWithoutUpstreamCall() throws Exception {
+		Cookie cookie = stateCookie(this.mvc.perform(get(AUTHORIZE)).andReturn());
+		this.mvc.perform(post(CALLBACK).cookie(cookie).param("state", state(cookie)).param("code", "a".repeat(4097)))
+			.andExpect(redirectedUrl("/login?error&code=IDAAS.STARTER.INVALID_CODE"));
+		assertThat(this.idaas.loginRequestCount()).isZero();
+	}
+
+	@Test
+	void callbackWhenContextPathThenCookieScopedToItAndSignedIn() throws Exception {
+		MvcResult authorize = this.mvc.perform(get("/shop" + AUTHORIZE).contextPath("/shop"))
+			.andExpect(status().isFound())
+			.andReturn();
+		MultiValueMap<String, String> params = UriComponentsBuilder
+			.fromUriString(authorize.getResponse().getRedirectedUrl())
+			.build(true)
+			.getQueryParams();
+		assertThat(decode(params.getFirst("redirect_uri"))).isEqualTo("http://localhost/shop" + CALLBACK);
+		assertThat(authorize.getResponse().getHeader("Set-Cookie")).contains("; Path=/shop" + CALLBACK + ";");
+		Cookie cookie = stateCookie(authorize);
+		String code = this.idaas.issueAppleCode(this.alice);
+		this.mvc
+			.perform(post("/shop" + CALLBACK).contextPath("/shop")
+				.cookie(cookie)
+				.param("state", state(cookie))
+				.param("code", code))
+			.andExpect(status().isFound())
+			.andExpect(redirectedUrl("/shop/"));
+	}
+
+	@Test
+	void loginPageWhenAppleConfiguredThenLinksToAuthorize() throws Exception {
+		MvcResult result = this.mvc.perform(get("/login")).andExpect(status().isOk()).andReturn();
+		assertThat(result.getResponse().getContentAsString(StandardCharsets.UTF_8))
+			.contains("<a class=\"apple\" href=\"" + AUTHORIZE + "\">Sign in with Apple</a>");
+	}
+
+	private static String decode(String value) {
+		return java.net.URLDecoder.decode(value, StandardCharsets.UTF_8);
+	}
+
+	private static Cookie stateCookie(MvcResult result) {
+		Cookie cookie = result.getResponse().getCookie(STATE_COOKIE);
+		assertThat(cookie).isNotNull();
+		return new Cookie(cookie.getName(), cookie.getValue());
+	}
+
+	private static String state(Cookie cookie) {
+		return cookie.getValue().substring(0, cookie.getValue().indexOf('.'));
+	}
+
+	private static Authentication signedIn(MvcResult result) {
+		HttpSession session = result.getRequest().getSession(false);
+		if (session == null) {
+			return null;
+		}
+		SecurityContext context = (SecurityContext) session
+			.getAttribute(HttpSessionSecurityContextRepository.SPRING_SECURITY_CONTEXT_KEY);
+		return (context != null) ? context.getAuthentication() : null;
+	}
+
+	@SpringBootConfiguration
+	@EnableAutoConfiguration
+	@Import(PagesController.class)
+	static class AppleApplication {
+
+	}
+
+	@RestController
+	static class PagesController {
+
+		@GetMapping("/private")
+		String secret(Authentication authentication) {
+			return "private " + authentication.getName();
+		}
+
+	}
+
+}
