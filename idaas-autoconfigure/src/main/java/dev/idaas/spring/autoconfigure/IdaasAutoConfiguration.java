@@ -10,6 +10,8 @@ import dev.idaas.spring.authentication.IdaasAuthenticationFailureEvent;
 import dev.idaas.spring.authentication.IdaasAuthenticationTokenFactory;
 import dev.idaas.spring.client.IdaasClient;
 import dev.idaas.spring.client.IdaasErrorMessages;
+import dev.idaas.spring.client.IdaasSocialFlowClient;
+import dev.idaas.spring.client.RestClientIdaasSocialFlowClient;
 import dev.idaas.spring.client.RestClientIdaasClient;
 import dev.idaas.spring.jwt.IdTokenVerifier;
 import dev.idaas.spring.jwt.JwkSetKeySource;
@@ -66,6 +68,20 @@ public final class IdaasAutoConfiguration {
 		client.setBackoff(http.getInitialBackoff(), http.getMaxBackoff());
 		client.setErrorMessages(errorMessages);
 		return new ObservedIdaasClient(client, observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	IdaasSocialFlowClient idaasSocialFlowClient(ObjectProvider<RestClient.Builder> restClientBuilder,
+			IdaasErrorMessages errorMessages) {
+		IdaasProperties.Http http = this.properties.getHttp();
+		RestClient restClient = RestClientIdaasClient.createRestClient(builder(restClientBuilder), baseUrl(),
+				http.getConnectTimeout(), http.getReadTimeout());
+		RestClientIdaasSocialFlowClient client = new RestClientIdaasSocialFlowClient(restClient, clientId());
+		client.setMaxAttempts(http.getMaxAttempts());
+		client.setBackoff(http.getInitialBackoff(), http.getMaxBackoff());
+		client.setErrorMessages(errorMessages);
+		return client;
 	}
 
 	@Bean

@@ -8,10 +8,12 @@ import jakarta.servlet.http.Cookie;
 import dev.idaas.spring.authentication.IdaasAuthenticationTokenFactory;
 import dev.idaas.spring.client.IdaasClient;
 import dev.idaas.spring.client.IdaasErrorMessages;
+import dev.idaas.spring.client.IdaasSocialFlowClient;
 import dev.idaas.spring.config.IdaasLoginConfigurer;
 import dev.idaas.spring.config.IdaasLoginSettings;
 import dev.idaas.spring.web.AppleAuthorizationStateCookieRepository;
 import dev.idaas.spring.web.DefaultDeviceContextResolver;
+import dev.idaas.spring.web.DefaultIdaasSocialFlowService;
 import dev.idaas.spring.web.DeviceContextResolver;
 import dev.idaas.spring.web.HttpSessionPendingSocialFlowRepository;
 import dev.idaas.spring.web.IdTokenRefreshLock;
@@ -20,6 +22,8 @@ import dev.idaas.spring.web.IdaasBearerTokenInterceptor;
 import dev.idaas.spring.web.IdaasLogoutHandler;
 import dev.idaas.spring.web.InMemoryIdTokenRefreshLock;
 import dev.idaas.spring.web.IdaasLoginPageGeneratingFilter;
+import dev.idaas.spring.web.IdaasSocialFlowFilter;
+import dev.idaas.spring.web.IdaasSocialFlowService;
 import dev.idaas.spring.web.PendingSocialFlowRepository;
 import dev.idaas.spring.web.RedisIdTokenRefreshLock;
 
@@ -86,6 +90,17 @@ public final class IdaasWebSecurityAutoConfiguration {
 		HttpSessionPendingSocialFlowRepository repository = new HttpSessionPendingSocialFlowRepository();
 		repository.setTimeout(this.properties.getLogin().getPendingFlowTimeout());
 		return repository;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	IdaasSocialFlowService idaasSocialFlowService(IdaasSocialFlowClient socialFlowClient, IdaasClient client,
+			IdaasAuthenticationTokenFactory tokenFactory, PendingSocialFlowRepository pendingFlowRepository,
+			DeviceContextResolver deviceContextResolver) {
+		DefaultIdaasSocialFlowService service = new DefaultIdaasSocialFlowService(socialFlowClient, client,
+				tokenFactory, pendingFlowRepository, deviceContextResolver);
+		service.setPendingFlowTimeout(this.properties.getLogin().getPendingFlowTimeout());
+		return service;
 	}
 
 	@Bean
@@ -177,6 +192,9 @@ public final class IdaasWebSecurityAutoConfiguration {
 				requests.requestMatchers(PathRequest.toStaticResources().atCommonLocations()).permitAll();
 				requests.requestMatchers("/error", settings.loginPage(), settings.processingUrl(), settings.bindUrl(),
 						settings.registerUrl())
+					.permitAll();
+				requests.requestMatchers(settings.bindUrl() + IdaasSocialFlowFilter.CODE_PATH,
+						settings.registerUrl() + IdaasSocialFlowFilter.CODE_PATH)
 					.permitAll();
 				if (settings.apple() != null) {
 					requests.requestMatchers(settings.apple().authorizationUrl(), settings.apple().callbackUrl())

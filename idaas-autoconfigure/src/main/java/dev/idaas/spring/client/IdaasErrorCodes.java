@@ -34,9 +34,21 @@ public final class IdaasErrorCodes {
 	public static final String APPLE_CODE_EMPTY = "IDAAS.SDK.PARAM.0011";
 
 	/**
-	 * {@code IDAAS.SDK.PARAM.0016}: the id_token is invalid or expired.
+	 * {@code IDAAS.SDK.PARAM.0004}: a request parameter is invalid (e.g. a phone number, an
+	 * email address or a verification type).
+	 */
+	public static final String INVALID_PARAMETER = "IDAAS.SDK.PARAM.0004";
+
+	/**
+	 * {@code IDAAS.SDK.PARAM.0016}: the id_token is invalid or expired; the answer of
+	 * {@code social/bind} and {@code social/register-bind} to an invalid or expired state token.
 	 */
 	public static final String ID_TOKEN_INVALID = "IDAAS.SDK.PARAM.0016";
+
+	/**
+	 * {@code IDAAS.SDK.PARAM.0017}: the verification code is incorrect or expired.
+	 */
+	public static final String VERIFY_CODE_INVALID = "IDAAS.SDK.PARAM.0017";
 
 	/**
 	 * {@code IDAAS.SDK.PARAM.0022}: the session token is empty.
@@ -52,6 +64,17 @@ public final class IdaasErrorCodes {
 	 * {@code IDAAS.SDK.COM.0002}: the system is busy (sent as HTTP 400 or 500).
 	 */
 	public static final String SYSTEM_BUSY = "IDAAS.SDK.COM.0002";
+
+	/**
+	 * {@code IDAAS.SDK.USER.0001}: no user has this phone number or email address (bind).
+	 */
+	public static final String USER_NOT_FOUND = "IDAAS.SDK.USER.0001";
+
+	/**
+	 * {@code IDAAS.SDK.USER.0002}: a user with this phone number or email address already
+	 * exists (register).
+	 */
+	public static final String USER_ALREADY_EXISTS = "IDAAS.SDK.USER.0002";
 
 	/**
 	 * {@code IDAAS.SDK.USER.0039}: the user is disabled.
@@ -87,6 +110,34 @@ public final class IdaasErrorCodes {
 	 * sent.
 	 */
 	public static final String INVALID_CODE = "IDAAS.STARTER.INVALID_CODE";
+
+	/**
+	 * A verification target (phone number, email address), verification code or state token is
+	 * empty, too long or malformed; nothing was sent.
+	 */
+	public static final String INVALID_VERIFICATION = "IDAAS.STARTER.INVALID_VERIFICATION";
+
+	/**
+	 * The tenant does not allow this verification method for the pending flow
+	 * ({@code socialBindOrRegisterFlow}); nothing was sent.
+	 */
+	public static final String METHOD_NOT_ALLOWED = "IDAAS.STARTER.METHOD_NOT_ALLOWED";
+
+	/**
+	 * The pending bind or register flow has expired; the user must sign in again.
+	 */
+	public static final String FLOW_EXPIRED = "IDAAS.STARTER.FLOW_EXPIRED";
+
+	/**
+	 * There is no pending bind or register flow for this browser, or it is of the other branch.
+	 */
+	public static final String NO_PENDING_FLOW = "IDAAS.STARTER.NO_PENDING_FLOW";
+
+	/**
+	 * Too many wrong verification codes: the pending flow was ended; the user must sign in
+	 * again.
+	 */
+	public static final String TOO_MANY_ATTEMPTS = "IDAAS.STARTER.TOO_MANY_ATTEMPTS";
 
 	/**
 	 * IDaaS answered {@code status: ACCESS_DENIED}.

@@ -9,10 +9,12 @@ import dev.idaas.spring.authentication.IdaasAppleAuthenticationProvider;
 import dev.idaas.spring.authentication.IdaasAuthenticationTokenFactory;
 import dev.idaas.spring.client.IdaasClient;
 import dev.idaas.spring.client.IdaasErrorMessages;
+import dev.idaas.spring.client.IdaasSocialFlowClient;
 import dev.idaas.spring.web.AppleAuthorizationRequestRedirectFilter;
 import dev.idaas.spring.web.AppleAuthorizationStateCookieRepository;
 import dev.idaas.spring.web.AppleCallbackAuthenticationFilter;
 import dev.idaas.spring.web.DefaultDeviceContextResolver;
+import dev.idaas.spring.web.DefaultIdaasSocialFlowService;
 import dev.idaas.spring.web.DeviceContextResolver;
 import dev.idaas.spring.web.HttpSessionPendingSocialFlowRepository;
 import dev.idaas.spring.web.IdTokenRefreshFilter;
@@ -23,6 +25,8 @@ import dev.idaas.spring.web.IdaasAuthenticationSuccessHandler;
 import dev.idaas.spring.web.IdaasBranchRedirectHandler;
 import dev.idaas.spring.web.IdaasJsonAuthenticationEntryPoint;
 import dev.idaas.spring.web.IdaasLoginAuthenticationFilter;
+import dev.idaas.spring.web.IdaasSocialFlowFilter;
+import dev.idaas.spring.web.IdaasSocialFlowService;
 import dev.idaas.spring.web.JsonRequestMatcher;
 import dev.idaas.spring.web.PendingSocialFlowRepository;
 
@@ -51,6 +55,7 @@ import org.springframework.security.web.savedrequest.RequestCache;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.AndRequestMatcher;
 import org.springframework.security.web.util.matcher.NegatedRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.util.Assert;
 
@@ -110,6 +115,8 @@ public final class IdaasLoginConfigurer<H extends HttpSecurityBuilder<H>>
 	private @Nullable IdTokenRefresher refresher;
 
 	private @Nullable LogoutHandler logoutHandler;
+
+	private @Nullable IdaasSocialFlowService socialFlowService;
 
 	/**
 	 * Creates a configurer; see {@link #idaasLogin()}.
@@ -287,6 +294,21 @@ public final class IdaasLoginConfigurer<H extends HttpSecurityBuilder<H>>
 	}
 
 	/**
+	 * Sets the service that finishes bind and register flows on the bind and register URLs.
+	 * Defaults to the {@link IdaasSocialFlowService} bean, or to a
+	 * {@link DefaultIdaasSocialFlowService} when an {@link IdaasSocialFlowClient} bean exists;
+	 * without either, those endpoints are not added.
+	 * @param socialFlowService the service
+	 * @return this configurer
+	 * @since 0.1
+	 */
+	public IdaasLoginConfigurer<H> socialFlowService(IdaasSocialFlowService socialFlowService) {
+		Assert.notNull(socialFlowService, "socialFlowService cannot be null");
+		this.socialFlowService = socialFlowService;
+		return this;
+	}
+
+	/**
 	 * Sets all paths and Apple settings at once.
 	 * @param settings the settings
 	 * @return this configurer
@@ -309,6 +331,9 @@ public final class IdaasLoginConfigurer<H extends HttpSecurityBuilder<H>>
 		CsrfConfigurer<H> csrf = http.getConfigurer(CsrfConfigurer.class);
 		if (csrf != null) {
 			csrf.ignoringRequestMatchers(jsonLogin);
+			// JSON bind/register posts, like JSON logins: a cross-site page cannot send JSON without CORS
+			csrf.ignoringRequestMatchers(
+					new AndRequestMatcher(socialFlowPosts(settings), JsonRequestMatcher::sendsJson));
 			if (settings.apple() != null) {
 				csrf.ignoringRequestMatchers(PathPatternRequestMatcher.withDefaults()
 					.matcher(HttpMethod.POST, settings.apple().callbackUrl()));
@@ -348,6 +373,24 @@ public final class IdaasLoginConfigurer<H extends HttpSecurityBuilder<H>>
 		refreshFilter.setErrorMessages(errorMessages(http));
 		refreshFilter.setSecurityContextHolderStrategy(getSecurityContextHolderStrategy());
 		http.addFilterBefore(postProcess(refreshFilter), AnonymousAuthenticationFilter.class);
+
+		IdaasSocialFlowService socialFlows = socialFlowService(http, pendingFlows, devices);
+		if (socialFlows != null) {
+			IdaasSocialFlowFilter socialFlowFilter = new IdaasSocialFlowFilter(bindUrl(settings),
+					registerUrl(settings), socialFlows, errorMessages(http));
+			socialFlowFilter.setAuthenticationSuccessHandler(success);
+			SessionAuthenticationStrategy sessionStrategy = http.getSharedObject(SessionAuthenticationStrategy.class);
+			if (sessionStrategy != null) {
+				socialFlowFilter.setSessionAuthenticationStrategy(sessionStrategy);
+			}
+			socialFlowFilter.setSecurityContextRepository(securityContextRepository(http));
+			socialFlowFilter.setSecurityContextHolderStrategy(getSecurityContextHolderStrategy());
+			ApplicationContext context = http.getSharedObject(ApplicationContext.class);
+			if (context != null) {
+				socialFlowFilter.setApplicationEventPublisher(context);
+			}
+			http.addFilterBefore(postProcess(socialFlowFilter), UsernamePasswordAuthenticationFilter.class);
+		}
 
 		IdaasLoginSettings.Apple apple = settings.apple();
 		if (apple != null) {
@@ -458,6 +501,36 @@ public final class IdaasLoginConfigurer<H extends HttpSecurityBuilder<H>>
 			this.logoutHandler = bean;
 		}
 		return this.logoutHandler;
+	}
+
+	private @Nullable IdaasSocialFlowService socialFlowService(H http, PendingSocialFlowRepository pendingFlows,
+			DeviceContextResolver devices) {
+		if (this.socialFlowService == null) {
+			IdaasSocialFlowService bean = getBeanOrNull(http, IdaasSocialFlowService.class);
+			IdaasSocialFlowClient socialFlowClient = (bean != null) ? null
+					: getBeanOrNull(http, IdaasSocialFlowClient.class);
+			this.socialFlowService = (bean != null) ? bean : (socialFlowClient != null)
+					? new DefaultIdaasSocialFlowService(socialFlowClient, client(http), tokenFactory(http), pendingFlows,
+							devices)
+					: null;
+		}
+		return this.socialFlowService;
+	}
+
+	private RequestMatcher socialFlowPosts(IdaasLoginSettings settings) {
+		PathPatternRequestMatcher.Builder paths = PathPatternRequestMatcher.withDefaults();
+		return new OrRequestMatcher(paths.matcher(HttpMethod.POST, bindUrl(settings)),
+				paths.matcher(HttpMethod.POST, bindUrl(settings) + IdaasSocialFlowFilter.CODE_PATH),
+				paths.matcher(HttpMethod.POST, registerUrl(settings)),
+				paths.matcher(HttpMethod.POST, registerUrl(settings) + IdaasSocialFlowFilter.CODE_PATH));
+	}
+
+	private String bindUrl(IdaasLoginSettings settings) {
+		return (this.bindUrl != null) ? this.bindUrl : settings.bindUrl();
+	}
+
+	private String registerUrl(IdaasLoginSettings settings) {
+		return (this.registerUrl != null) ? this.registerUrl : settings.registerUrl();
 	}
 
 	private String processingUrl(IdaasLoginSettings settings) {

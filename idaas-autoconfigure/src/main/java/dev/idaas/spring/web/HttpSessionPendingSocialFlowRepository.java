@@ -20,6 +20,8 @@ public final class HttpSessionPendingSocialFlowRepository implements PendingSoci
 
 	static final String ATTRIBUTE = HttpSessionPendingSocialFlowRepository.class.getName() + ".FLOW";
 
+	static final String EXPIRED_ATTRIBUTE = HttpSessionPendingSocialFlowRepository.class.getName() + ".EXPIRED";
+
 	private Duration timeout = Duration.ofMinutes(10);
 
 	private Clock clock = Clock.systemUTC();
@@ -47,7 +49,9 @@ public final class HttpSessionPendingSocialFlowRepository implements PendingSoci
 	public void save(PendingSocialFlow flow, HttpServletRequest request) {
 		Assert.notNull(flow, "flow cannot be null");
 		Assert.notNull(request, "request cannot be null");
-		request.getSession().setAttribute(ATTRIBUTE, flow);
+		HttpSession session = request.getSession();
+		session.removeAttribute(EXPIRED_ATTRIBUTE);
+		session.setAttribute(ATTRIBUTE, flow);
 	}
 
 	@Override
@@ -59,6 +63,7 @@ public final class HttpSessionPendingSocialFlowRepository implements PendingSoci
 		}
 		if (this.clock.instant().isAfter(flow.createdAt().plus(this.timeout))) {
 			session.removeAttribute(ATTRIBUTE);
+			session.setAttribute(EXPIRED_ATTRIBUTE, Boolean.TRUE);
 			return null;
 		}
 		return flow;
@@ -70,7 +75,18 @@ public final class HttpSessionPendingSocialFlowRepository implements PendingSoci
 		HttpSession session = request.getSession(false);
 		if (session != null) {
 			session.removeAttribute(ATTRIBUTE);
+			session.removeAttribute(EXPIRED_ATTRIBUTE);
 		}
+	}
+
+	@Override
+	public boolean isExpired(HttpServletRequest request) {
+		Assert.notNull(request, "request cannot be null");
+		if (load(request) != null) {
+			return false;
+		}
+		HttpSession session = request.getSession(false);
+		return session != null && Boolean.TRUE.equals(session.getAttribute(EXPIRED_ATTRIBUTE));
 	}
 
 }

@@ -28,6 +28,18 @@ public interface PendingSocialFlowRepository {
 	@Nullable PendingSocialFlow load(HttpServletRequest request);
 
 	/**
+	 * Whether this browser's flow was dropped because it expired (since it was last saved or
+	 * removed), so the page can say "expired, sign in again" instead of "no flow". Repositories
+	 * that cannot tell answer {@code false}.
+	 * @param request the request
+	 * @return {@code true} when the last flow of this browser expired
+	 * @since 0.1
+	 */
+	default boolean isExpired(HttpServletRequest request) {
+		return false;
+	}
+
+	/**
 	 * Removes the flow of this browser.
 	 * @param request the request
 	 */

@@ -7,7 +7,14 @@ import dev.idaas.spring.client.AppleLoginResult;
 import dev.idaas.spring.client.DeviceContext;
 import dev.idaas.spring.client.IdaasClient;
 import dev.idaas.spring.client.IdaasErrorMessages;
-import dev.idaas.spring.client.RestClientIdaasClient;
+import dev.idaas.spring.client.IdaasSocialFlowClient;
+import dev.idaas.spring.observation.ObservedIdaasClient;
+import dev.idaas.spring.web.IdTokenRefreshLock;
+import dev.idaas.spring.web.IdTokenRefresher;
+import dev.idaas.spring.web.IdaasBearerTokenInterceptor;
+import dev.idaas.spring.web.IdaasLogoutHandler;
+import dev.idaas.spring.web.IdaasSocialFlowService;
+import dev.idaas.spring.web.InMemoryIdTokenRefreshLock;
 import dev.idaas.spring.client.TokenRefreshResult;
 import dev.idaas.spring.config.IdaasLoginSettings;
 import dev.idaas.spring.jwt.IdTokenVerifier;
@@ -58,7 +65,13 @@ class IdaasAutoConfigurationTests {
 		this.webRunner.run((context) -> {
 			assertThat(context).hasNotFailed();
 			assertThat(context).hasSingleBean(IdaasClient.class).getBean(IdaasClient.class)
-				.isInstanceOf(RestClientIdaasClient.class);
+				.isInstanceOf(ObservedIdaasClient.class);
+			assertThat(context).hasSingleBean(IdaasSocialFlowClient.class);
+			assertThat(context).hasSingleBean(IdTokenRefresher.class);
+			assertThat(context).getBean(IdTokenRefreshLock.class).isInstanceOf(InMemoryIdTokenRefreshLock.class);
+			assertThat(context).hasSingleBean(IdaasLogoutHandler.class);
+			assertThat(context).hasSingleBean(IdaasSocialFlowService.class);
+			assertThat(context).doesNotHaveBean(IdaasBearerTokenInterceptor.class);
 			assertThat(context).hasSingleBean(JwkSetKeySource.class);
 			assertThat(context).getBean(IdTokenVerifier.class).isInstanceOf(JwksIdTokenVerifier.class);
 			assertThat(context).hasSingleBean(IdaasAuthenticationTokenFactory.class);
@@ -71,6 +84,23 @@ class IdaasAutoConfigurationTests {
 			IdaasLoginSettings settings = context.getBean(IdaasLoginSettings.class);
 			assertThat(settings.processingUrl()).isEqualTo("/login/idaas/apple");
 			assertThat(settings.apple()).isNull();
+		});
+	}
+
+	@Test
+	void autoConfigurationWhenBearerOriginsThenInterceptor() {
+		this.webRunner.withPropertyValues("idaas.bearer-token.allowed-origins=https://api.example.com")
+			.run((context) -> assertThat(context).hasSingleBean(IdaasBearerTokenInterceptor.class));
+		this.webRunner.withPropertyValues("idaas.bearer-token.allowed-origins[0]=https://api.example.com")
+			.run((context) -> assertThat(context).hasSingleBean(IdaasBearerTokenInterceptor.class));
+	}
+
+	@Test
+	void autoConfigurationWhenUserRefresherThenItIsUsed() {
+		this.webRunner.withUserConfiguration(UserRefresherConfiguration.class).run((context) -> {
+			assertThat(context).hasSingleBean(IdTokenRefresher.class);
+			assertThat(context.getBean(IdTokenRefresher.class))
+				.isSameAs(context.getBean(UserRefresherConfiguration.class).refresher);
 		});
 	}
 
@@ -298,6 +328,19 @@ class IdaasAutoConfigurationTests {
 		SecurityFilterChain userChain(HttpSecurity http) throws Exception {
 			http.authorizeHttpRequests((requests) -> requests.anyRequest().authenticated());
 			return http.build();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserRefresherConfiguration {
+
+		IdTokenRefresher refresher;
+
+		@Bean
+		IdTokenRefresher userRefresher(IdaasClient client, IdaasAuthenticationTokenFactory factory) {
+			this.refresher = new IdTokenRefresher(client, factory, new DefaultDeviceContextResolver());
+			return this.refresher;
 		}
 
 	}

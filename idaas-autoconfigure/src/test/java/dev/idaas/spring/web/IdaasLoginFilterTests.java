@@ -416,7 +416,7 @@ class IdaasLoginFilterTests {
 			.andExpect(status().isUnauthorized())
 			.andExpect(header().doesNotExist("Location"))
 			.andExpect(jsonPath("$.error_code").value("IDAAS.STARTER.UNAUTHENTICATED"))
-			.andExpect(jsonPath("$.error_msg").value("Please sign in"));
+			.andExpect(jsonPath("$.error_msg").value("Please sign in first"));
 		this.mvc.perform(get("/private").header("X-Requested-With", "XMLHttpRequest").header("Accept-Language", "zh"))
 			.andExpect(status().isUnauthorized())
 			.andExpect(jsonPath("$.error_msg").value("请先登录"));

@@ -1,0 +1,378 @@
+package dev.idaas.spring.client;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+import java.net.http.HttpConnectTimeoutException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import javax.net.ssl.SSLHandshakeException;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+import org.springframework.http.MediaType;
+import org.springframework.http.client.ClientHttpResponse;
+import org.springframework.util.Assert;
+import org.springframework.util.StringUtils;
+import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClient;
+
+/**
+ * The request/answer machinery shared by the IDaaS clients: the common device headers and
+ * their validation, the exchange with retries and backoff, the size-bounded lenient reading of
+ * answers and the mapping of failures to {@link IdaasApiException}. Values (tokens, header
+ * values) never reach a log line or an exception message.
+ *
+ * @author idaas-spring-boot-starter
+ * @since 0.1
+ * @see RestClientIdaasClient
+ * @see RestClientIdaasSocialFlowClient
+ */
+final class IdaasApiExchange {
+
+	static final int MAX_BODY_BYTES = 1024 * 1024;
+
+	static final int MAX_HEADER_VALUE_LENGTH = 128;
+
+	static final int MAX_USER_AGENT_LENGTH = 512;
+
+	private final Log logger = LogFactory.getLog(getClass());
+
+	private final JsonMapper jsonMapper = JsonMapper.builder().build();
+
+	private final RestClient restClient;
+
+	private final String clientId;
+
+	private int maxAttempts = 3;
+
+	private Duration initialBackoff = Duration.ofMillis(200);
+
+	private Duration maxBackoff = Duration.ofSeconds(2);
+
+	private IdaasErrorMessages errorMessages = IdaasErrorMessages.defaults();
+
+	IdaasApiExchange(RestClient restClient, String clientId) {
+		Assert.notNull(restClient, "restClient cannot be null");
+		Assert.hasText(clientId, "clientId cannot be empty");
+		Assert.isTrue(clientId.strip().length() <= MAX_HEADER_VALUE_LENGTH && isPrintableAscii(clientId.strip()),
+				"clientId must be printable ASCII of at most 128 characters");
+		this.restClient = restClient;
+		this.clientId = clientId.strip();
+	}
+
+	JsonMapper jsonMapper() {
+		return this.jsonMapper;
+	}
+
+	void setMaxAttempts(int maxAttempts) {
+		Assert.isTrue(maxAttempts >= 1, "maxAttempts must be at least 1");
+		this.maxAttempts = maxAttempts;
+	}
+
+	void setBackoff(Duration initial, Duration max) {
+		Assert.notNull(initial, "initial cannot be null");
+		Assert.notNull(max, "max cannot be null");
+		Assert.isTrue(!initial.isNegative() && !max.isNegative(), "backoff cannot be negative");
+		Assert.isTrue(initial.compareTo(max) <= 0, "initial cannot be longer than max");
+		this.initialBackoff = initial;
+		this.maxBackoff = max;
+	}
+
+	void setErrorMessages(IdaasErrorMessages errorMessages) {
+		Assert.notNull(errorMessages, "errorMessages cannot be null");
+		this.errorMessages = errorMessages;
+	}
+
+	Map<String, String> headers(DeviceContext device) {
+		Map<String, String> headers = new LinkedHashMap<>();
+		headers.put("X-operating-sys-version", headerValue("X-operating-sys-version",
+				device.operatingSystemVersion(), MAX_HEADER_VALUE_LENGTH, false));
+		headers.put("X-device-fingerprint",
+				headerValue("X-device-fingerprint", device.fingerprint(), MAX_HEADER_VALUE_LENGTH, false));
+		String ipAddress = device.ipAddress();
+		if (ipAddress != null) {
+			headers.put("X-device-ip", headerValue("X-device-ip", ipAddress, MAX_HEADER_VALUE_LENGTH, false));
+		}
+		headers.put("X-agent", headerValue("X-agent", device.userAgent(), MAX_USER_AGENT_LENGTH, true));
+		Locale locale = device.locale();
+		if (locale != null && !locale.getLanguage().isEmpty()) {
+			headers.put("X-L", headerValue("X-L", locale.getLanguage(), MAX_HEADER_VALUE_LENGTH, false));
+		}
+		headers.put("X-client-id", headerValue("X-client-id", this.clientId, MAX_HEADER_VALUE_LENGTH, false));
+		return headers;
+	}
+
+	String headerValue(String name, String value, int maxLength, boolean truncate) {
+		String stripped = value.strip();
+		if (stripped.isEmpty()) {
+			throw failure(IdaasErrorCodes.INVALID_HEADER, IdaasErrorCategory.INVALID_REQUEST, name + " is empty");
+		}
+		if (!isPrintableAscii(stripped)) {
+			throw failure(IdaasErrorCodes.INVALID_HEADER, IdaasErrorCategory.INVALID_REQUEST,
+					name + " holds a control or non-ASCII character");
+		}
+		if (stripped.length() > maxLength) {
+			if (!truncate) {
+				throw failure(IdaasErrorCodes.INVALID_HEADER, IdaasErrorCategory.INVALID_REQUEST,
+						name + " is longer than " + maxLength + " characters");
+			}
+			return stripped.substring(0, maxLength).strip();
+		}
+		return stripped;
+	}
+
+	static boolean isPrintableAscii(String value) {
+		for (int i = 0; i < value.length(); i++) {
+			char c = value.charAt(i);
+			if (c < 0x20 || c > 0x7e) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	static boolean isHeaderName(String name) {
+		for (int i = 0; i < name.length(); i++) {
+			char c = name.charAt(i);
+			boolean token = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+					|| "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+			if (!token) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	// Exchange and retries
+
+	/**
+	 * Sends a {@code POST} and reads the answer, retrying {@link IdaasErrorCategory#TRANSIENT}
+	 * failures. When {@code retryWhenSent} is {@code false}, only failures of requests that never
+	 * left (connection refused, connect timeout) are retried: an answered {@code COM.0002} or 5xx
+	 * of a call that consumes a verification code or a state token is not repeated.
+	 */
+	ObjectNode execute(String path, Map<String, String> headers, byte @Nullable [] body, boolean retryWhenSent) {
+		for (int attempt = 1;; attempt++) {
+			try {
+				ObjectNode answer = exchange(path, headers, body);
+				if (this.logger.isDebugEnabled()) {
+					this.logger.debug("IDaaS POST " + path + " answered (attempt " + attempt + "/" + this.maxAttempts + ")");
+				}
+				return answer;
+			}
+			catch (IdaasApiException ex) {
+				boolean retry = ex.getCategory() == IdaasErrorCategory.TRANSIENT && attempt < this.maxAttempts
+						&& (retryWhenSent || ex.getHttpStatus() == 0);
+				if (this.logger.isDebugEnabled()) {
+					this.logger.debug("IDaaS POST " + path + " failed (attempt " + attempt + "/" + this.maxAttempts
+							+ ", HTTP " + ex.getHttpStatus() + ", " + ex.getErrorCode() + ", " + ex.getCategory()
+							+ ((retry) ? ", retrying)" : ")"));
+				}
+				if (!retry) {
+					throw ex;
+				}
+				if (!sleep(backoff(attempt))) {
+					throw ex;
+				}
+			}
+		}
+	}
+
+	private ObjectNode exchange(String path, Map<String, String> headers, byte @Nullable [] body) {
+		try {
+			RestClient.RequestBodySpec request = this.restClient.post().uri(path).headers((httpHeaders) -> {
+				headers.forEach(httpHeaders::set);
+				httpHeaders.setContentType(MediaType.APPLICATION_JSON);
+				httpHeaders.setAccept(List.of(MediaType.APPLICATION_JSON));
+			});
+			if (body != null) {
+				request.body(body);
+			}
+			return request.exchange((clientRequest, response) -> readAnswer(path, response), true);
+		}
+		catch (ResourceAccessException ex) {
+			throw ioFailure(ex);
+		}
+	}
+
+	private IdaasApiException ioFailure(ResourceAccessException ex) {
+		for (Throwable cause = ex.getCause(); cause != null; cause = cause.getCause()) {
+			// Failures while connecting: the request never left, so retrying is safe.
+			if (cause instanceof ConnectException || cause instanceof HttpConnectTimeoutException
+					|| cause instanceof UnknownHostException || cause instanceof NoRouteToHostException
+					|| cause instanceof SSLHandshakeException) {
+				return failure(IdaasErrorCodes.UPSTREAM_UNAVAILABLE, IdaasErrorCategory.TRANSIENT, 0, null, null,
+						cause.getClass().getSimpleName(), ex);
+			}
+		}
+		// Anything else (read timeout, connection dropped mid-answer): IDaaS may have acted on it.
+		Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
+		return failure(IdaasErrorCodes.UPSTREAM_TIMEOUT, IdaasErrorCategory.UNKNOWN_OUTCOME, 0, null, null,
+				cause.getClass().getSimpleName(), ex);
+	}
+
+	Duration backoff(int failedAttempt) {
+		long initial = this.initialBackoff.toNanos();
+		long max = this.maxBackoff.toNanos();
+		long delay = initial;
+		for (int i = 1; i < failedAttempt && delay < max; i++) {
+			delay = (delay > max / 2) ? max : delay * 2;
+		}
+		delay = Math.min(delay, max);
+		long half = delay / 2;
+		return Duration.ofNanos(half + ThreadLocalRandom.current().nextLong(delay - half + 1));
+	}
+
+	private static boolean sleep(Duration delay) {
+		try {
+			TimeUnit.NANOSECONDS.sleep(delay.toNanos());
+			return true;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
+	}
+
+	// Answers
+
+	private ObjectNode readAnswer(String path, ClientHttpResponse response) throws IOException {
+		int status = response.getStatusCode().value();
+		byte[] body = readBody(response, status);
+		JsonNode json = parse(body);
+		if (json != null) {
+			String errorCode = text(json, "error_code");
+			if (errorCode != null) {
+				throw failure(errorCode, category(errorCode, status), status, text(json, "error_msg"), null, null,
+						null);
+			}
+		}
+		if (status >= 500 || status == 429) {
+			throw failure(IdaasErrorCodes.UPSTREAM_UNAVAILABLE, IdaasErrorCategory.TRANSIENT, status, null, null,
+					"HTTP " + status, null);
+		}
+		if (status < 200 || status > 299) {
+			throw failure(IdaasErrorCodes.MALFORMED_RESPONSE, IdaasErrorCategory.PROTOCOL, status, null, null,
+					"HTTP " + status + " without an error code", null);
+		}
+		if (!(json instanceof ObjectNode object)) {
+			throw failure(IdaasErrorCodes.MALFORMED_RESPONSE, IdaasErrorCategory.PROTOCOL, status, null, null,
+					(body.length == 0) ? "empty body" : "body is not a JSON object", null);
+		}
+		if (this.logger.isTraceEnabled()) {
+			this.logger.trace("IDaaS POST " + path + " answered HTTP " + status);
+		}
+		return object;
+	}
+
+	private byte[] readBody(ClientHttpResponse response, int status) throws IOException {
+		if (response.getHeaders().getContentLength() > MAX_BODY_BYTES) {
+			throw oversized(status);
+		}
+		try (InputStream in = response.getBody()) {
+			byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
+			if (body.length > MAX_BODY_BYTES) {
+				throw oversized(status);
+			}
+			return body;
+		}
+	}
+
+	private IdaasApiException oversized(int status) {
+		return failure(IdaasErrorCodes.MALFORMED_RESPONSE, IdaasErrorCategory.PROTOCOL, status, null, null,
+				"body larger than " + MAX_BODY_BYTES + " bytes", null);
+	}
+
+	private @Nullable JsonNode parse(byte[] body) {
+		if (body.length == 0) {
+			return null;
+		}
+		try {
+			return this.jsonMapper.readTree(body);
+		}
+		catch (JacksonException ex) {
+			return null;
+		}
+	}
+
+	static IdaasErrorCategory category(String errorCode, int httpStatus) {
+		return switch (errorCode.strip().toUpperCase(Locale.ROOT)) {
+			case IdaasErrorCodes.SESSION_TOKEN_EMPTY, IdaasErrorCodes.SESSION_TOKEN_INVALID ->
+				IdaasErrorCategory.INVALID_SESSION;
+			case IdaasErrorCodes.SYSTEM_BUSY -> IdaasErrorCategory.TRANSIENT;
+			case IdaasErrorCodes.DEVICE_INFO_INCOMPLETE, IdaasErrorCodes.CLIENT_ID_EMPTY,
+					IdaasErrorCodes.APP_NOT_REGISTERED ->
+				IdaasErrorCategory.CLIENT_CONFIGURATION;
+			case IdaasErrorCodes.USER_DISABLED -> IdaasErrorCategory.USER_DISABLED;
+			case IdaasErrorCodes.APPLE_CODE_EMPTY, IdaasErrorCodes.ID_TOKEN_INVALID, IdaasErrorCodes.INVALID_PARAMETER,
+					IdaasErrorCodes.VERIFY_CODE_INVALID, IdaasErrorCodes.USER_NOT_FOUND,
+					IdaasErrorCodes.USER_ALREADY_EXISTS ->
+				IdaasErrorCategory.INVALID_REQUEST;
+			default -> (httpStatus >= 500) ? IdaasErrorCategory.TRANSIENT : IdaasErrorCategory.UNKNOWN;
+		};
+	}
+
+	Duration expire(ObjectNode answer) {
+		JsonNode expire = answer.get("expire");
+		if (expire != null && expire.isNumber() && expire.canConvertToLong() && expire.longValue() >= 0) {
+			return Duration.ofSeconds(expire.longValue());
+		}
+		if (expire != null && expire.isString()) {
+			try {
+				long seconds = Long.parseLong(expire.stringValue().strip());
+				if (seconds >= 0) {
+					return Duration.ofSeconds(seconds);
+				}
+			}
+			catch (NumberFormatException ex) {
+				// fall through to the protocol error
+			}
+		}
+		throw failure(IdaasErrorCodes.MALFORMED_RESPONSE, IdaasErrorCategory.PROTOCOL, 200, null, null,
+				"no valid expire", null);
+	}
+
+	String requiredText(ObjectNode answer, String field) {
+		String value = text(answer, field);
+		if (value == null) {
+			throw failure(IdaasErrorCodes.MALFORMED_RESPONSE, IdaasErrorCategory.PROTOCOL, 200, null, null,
+					"no " + field, null);
+		}
+		return value.strip();
+	}
+
+	static @Nullable String text(JsonNode json, String field) {
+		JsonNode value = json.get(field);
+		if (value == null || !value.isString() || !StringUtils.hasText(value.stringValue())) {
+			return null;
+		}
+		return value.stringValue();
+	}
+
+	IdaasApiException failure(String errorCode, IdaasErrorCategory category, String detail) {
+		return failure(errorCode, category, 0, null, null, detail, null);
+	}
+
+	IdaasApiException failure(String errorCode, IdaasErrorCategory category, int httpStatus,
+			@Nullable String vendorMessage, @Nullable String upstreamStatus, @Nullable String detail,
+			@Nullable Throwable cause) {
+		return new IdaasApiException(errorCode.strip(), category, httpStatus, vendorMessage, upstreamStatus, detail,
+				this.errorMessages, cause);
+	}
+
+}
