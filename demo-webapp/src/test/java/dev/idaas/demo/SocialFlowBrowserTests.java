@@ -13,28 +13,6 @@ class SocialFlowBrowserTests extends BrowserTestSupport {
 	static final String CODE = "123456";
 
 	@Test
-	void bindWhenPhoneVerifiedThenSignedInAsExistingAccount() {
-		signInWithApple("Bob Binder");
-		awaitPath("/idaas/bind");
-		screenshot("bind");
-		find("method-phone").click();
-		find("send-target").sendKeys("+8613800000002");
-		find("send-code").click();
-		waiting().until((d) -> this.embedded.simulator()
-			.sentVerificationCodes()
-			.stream()
-			.anyMatch((sent) -> "+8613800000002".equals(sent.recipient())));
-		awaitPath("/idaas/bind");
-		assertThat(find("verify-target").getAttribute("value")).isEqualTo("+8613800000002");
-		find("verify-code").sendKeys(CODE);
-		screenshot("bind-code-sent");
-		find("verify").click();
-		awaitPath("/");
-		assertThat(text("claim-sub")).isEqualTo("bob");
-		assertThat(text("claim-mobile")).isEqualTo("+8613800000002");
-	}
-
-	@Test
 	void registerWhenEmailVerifiedThenSignedInAsNewAccount() {
 		signInWithApple("Carol Newcomer");
 		awaitPath("/idaas/register");
@@ -52,6 +30,39 @@ class SocialFlowBrowserTests extends BrowserTestSupport {
 		awaitPath("/");
 		assertThat(text("claim-email")).isEqualTo("carol.new@example.com");
 		assertThat(text("claim-name")).isEqualTo("Carol Newcomer");
+	}
+
+	@Test
+	void bindWhenPhoneVerifiedThenSignedInAsExistingAccount() {
+		// Bob's Apple ID is bound at the end, so the whole bind story is one test
+		signInWithApple("Bob Binder");
+		awaitPath("/idaas/bind");
+		screenshot("bind");
+		find("lang-zh").click();
+		waiting().until((d) -> "zh".equals(d.findElement(org.openqa.selenium.By.tagName("html")).getAttribute("lang")));
+		find("method-phone").click();
+		find("send-target").sendKeys("+8613800000002");
+		find("send-code").click();
+		waiting().until((d) -> this.driver.getCurrentUrl().endsWith("/idaas/bind?sent"));
+		assertThat(this.embedded.simulator().sentVerificationCodes())
+			.anyMatch((sent) -> "+8613800000002".equals(sent.recipient()));
+		assertThat(find("verify-target").getAttribute("value")).isEqualTo("+8613800000002");
+		screenshot("bind-code-sent-zh");
+		assertThat(text("sent")).isEqualTo("验证码已发送,请在下方输入。");
+		find("verify-code").sendKeys("000000");
+		find("verify").click();
+		waiting().until((d) -> this.driver.getCurrentUrl().contains("/idaas/bind?error"));
+		assertThat(text("error-code")).isEqualTo("IDAAS.SDK.PARAM.0017");
+		assertThat(text("error-text")).isEqualTo("验证码错误或已过期");
+		screenshot("bind-error-zh");
+		// still pending: the right code binds and signs Bob in to his existing account
+		assertThat(find("verify-target").getAttribute("value")).isEqualTo("+8613800000002");
+		find("verify-code").sendKeys(CODE);
+		find("verify").click();
+		awaitPath("/");
+		assertThat(text("claim-sub")).isEqualTo("bob");
+		assertThat(text("claim-mobile")).isEqualTo("+8613800000002");
+		assertThat(text("claim-id")).isEqualTo("1000000000002");
 	}
 
 	@Test

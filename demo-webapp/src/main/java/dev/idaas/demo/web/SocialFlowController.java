@@ -7,7 +7,9 @@ import java.util.Locale;
 import dev.idaas.spring.client.IdaasErrorMessages;
 import dev.idaas.spring.client.SocialFlowBranch;
 import dev.idaas.spring.web.PendingSocialFlow;
+import dev.idaas.spring.web.IdaasSocialFlowFilter;
 import dev.idaas.spring.web.PendingSocialFlowRepository;
+import dev.idaas.spring.web.PendingSocialFlowView;
 import jakarta.servlet.http.HttpServletRequest;
 import org.jspecify.annotations.Nullable;
 
@@ -55,39 +57,38 @@ class SocialFlowController {
 	private String page(SocialFlowBranch branch, String action, HttpServletRequest request, @Nullable String error,
 			@Nullable String code, Locale locale, Model model) {
 		model.addAttribute("kind", (branch == SocialFlowBranch.SOCIAL_BIND) ? "bind" : "register");
-		PendingSocialFlow flow = this.pendingFlows.load(request);
-		if (flow == null || flow.branch() != branch) {
-			return "no-pending-flow";
-		}
-		List<VerificationMethod> methods = new ArrayList<>();
-		for (VerificationMethod candidate : VerificationMethod.values()) {
-			if (flow.flows().contains(candidate.flow())) {
-				methods.add(candidate);
-			}
-		}
-		model.addAttribute("methods", methods);
-		model.addAttribute("action", action);
-		model.addAttribute("sendCodeAction", action + "/code");
-		VerificationMethod chosen = methods.isEmpty() ? VerificationMethod.PHONE : methods.get(0);
-		for (VerificationMethod candidate : methods) {
-			if (candidate.flow().equals(request.getParameter("method"))) {
-				chosen = candidate;
-			}
-		}
-		model.addAttribute("method", chosen);
-		model.addAttribute("phoneAllowed", methods.contains(VerificationMethod.PHONE));
-		model.addAttribute("emailAllowed", methods.contains(VerificationMethod.EMAIL));
-		model.addAttribute("target", "");
-		model.addAttribute("sent", request.getParameter("sent") != null);
-		if (flow.appleUserName() != null && flow.appleUserName().fullName() != null) {
-			model.addAttribute("appleName", flow.appleUserName().fullName());
-		}
 		if (error != null) {
+			// also on the "nothing pending" page: a flow ended by too many wrong codes says why
 			model.addAttribute("error", true);
 			if (code != null && code.length() <= 64 && LoginController.ERROR_CODE.matcher(code).matches()) {
 				model.addAttribute("errorCode", code);
 				model.addAttribute("errorText", this.errorMessages.getMessage(code, locale));
 			}
+		}
+		// the starter's filter exposes the pending flow to the page; the repository keeps Apple's name
+		if (!(request.getAttribute(IdaasSocialFlowFilter.PENDING_FLOW_ATTRIBUTE) instanceof PendingSocialFlowView flow)
+				|| flow.branch() != branch) {
+			return "no-pending-flow";
+		}
+		List<VerificationMethod> methods = new ArrayList<>();
+		for (VerificationMethod candidate : VerificationMethod.values()) {
+			if (flow.allows(candidate.flow())) {
+				methods.add(candidate);
+			}
+		}
+		VerificationMethod chosen = methods.isEmpty() ? VerificationMethod.PHONE : methods.get(0);
+		model.addAttribute("methods", methods);
+		model.addAttribute("method", chosen);
+		model.addAttribute("phoneAllowed", methods.contains(VerificationMethod.PHONE));
+		model.addAttribute("emailAllowed", methods.contains(VerificationMethod.EMAIL));
+		model.addAttribute("action", action);
+		model.addAttribute("sendCodeAction", action + IdaasSocialFlowFilter.CODE_PATH);
+		model.addAttribute("target", "");
+		model.addAttribute("sent", request.getParameter("sent") != null);
+		model.addAttribute("attemptsRemaining", flow.attemptsRemaining());
+		PendingSocialFlow stored = this.pendingFlows.load(request);
+		if (stored != null && stored.appleUserName() != null && stored.appleUserName().fullName() != null) {
+			model.addAttribute("appleName", stored.appleUserName().fullName());
 		}
 		return "social-flow";
 	}
