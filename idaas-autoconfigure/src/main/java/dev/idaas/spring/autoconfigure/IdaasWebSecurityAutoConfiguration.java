@@ -80,7 +80,6 @@ public final class IdaasWebSecurityAutoConfiguration {
 	 */
 	static final String SPRING_SESSION_CONTEXT_REPOSITORY = "idaasSpringSessionSecurityContextRepository";
 
-	private static final Duration ROTATED_SESSION_TOKEN_WAIT = Duration.ofSeconds(1);
 
 	private final IdaasProperties properties;
 
@@ -149,7 +148,7 @@ public final class IdaasWebSecurityAutoConfiguration {
 		sessionContextRepository.ifAvailable((repository) -> {
 			refresher.setSecurityContextRepository(repository);
 			// Without the cluster lock, two nodes may refresh together; let the loser find the rotated token
-			refresher.setRotatedSessionTokenWait(ROTATED_SESSION_TOKEN_WAIT);
+			refresher.setRotatedSessionTokenWait(this.properties.getSession().getRotatedTokenWait());
 		});
 		refresher.setApplicationEventPublisher(eventPublisher);
 		refresher.setRefreshAhead(this.properties.getIdToken().getRefreshAhead());
