@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -110,7 +111,7 @@ abstract class BrowserTestSupport {
 		// a fresh start: no session, no language cookie, no state cookie
 		open("/login");
 		this.driver.manage().deleteAllCookies();
-		((org.openqa.selenium.JavascriptExecutor) this.driver).executeScript("window.sessionStorage.clear()");
+		((JavascriptExecutor) this.driver).executeScript("window.sessionStorage.clear()");
 	}
 
 	String url(String path) {

@@ -1,6 +1,7 @@
 package dev.idaas.demo;
 
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,7 +23,7 @@ class ChineseBrowserTests extends BrowserTestSupport {
 		assertThat(text("error-code")).isEqualTo("IDAAS.SDK.USER.0039");
 		assertThat(text("error-text")).isEqualTo("用户已被禁用");
 		assertThat(find("error").getText()).contains("登录失败");
-		assertThat(this.driver.findElement(org.openqa.selenium.By.tagName("html")).getAttribute("lang"))
+		assertThat(this.driver.findElement(By.tagName("html")).getAttribute("lang"))
 			.isEqualTo("zh");
 		screenshot("login-error-zh");
 		// the switch keeps the page and its error, in English

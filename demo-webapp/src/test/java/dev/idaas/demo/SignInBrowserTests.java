@@ -1,6 +1,7 @@
 package dev.idaas.demo;
 
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -47,7 +48,7 @@ class SignInBrowserTests extends BrowserTestSupport {
 		signInWithApple("Cancel");
 		awaitPath("/login");
 		assertThat(find("sign-in-with-apple").isDisplayed()).isTrue();
-		assertThat(this.driver.findElements(org.openqa.selenium.By.id("error"))).isEmpty();
+		assertThat(this.driver.findElements(By.id("error"))).isEmpty();
 		screenshot("login-cancelled");
 	}
 
@@ -63,7 +64,7 @@ class SignInBrowserTests extends BrowserTestSupport {
 		open("/");
 		awaitPath("/login");
 		assertThat(find("sign-in-with-apple").isDisplayed()).isTrue();
-		assertThat(this.driver.findElements(org.openqa.selenium.By.id("claim-sub"))).isEmpty();
+		assertThat(this.driver.findElements(By.id("claim-sub"))).isEmpty();
 	}
 
 	@Test

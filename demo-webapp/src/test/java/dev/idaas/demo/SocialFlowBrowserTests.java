@@ -1,6 +1,7 @@
 package dev.idaas.demo;
 
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -39,7 +40,7 @@ class SocialFlowBrowserTests extends BrowserTestSupport {
 		awaitPath("/idaas/bind");
 		screenshot("bind");
 		find("lang-zh").click();
-		waiting().until((d) -> "zh".equals(d.findElement(org.openqa.selenium.By.tagName("html")).getAttribute("lang")));
+		waiting().until((d) -> "zh".equals(d.findElement(By.tagName("html")).getAttribute("lang")));
 		find("method-phone").click();
 		find("send-target").sendKeys("+8613800000002");
 		find("send-code").click();

@@ -1,6 +1,7 @@
 package dev.idaas.demo.web;
 
 import java.time.Duration;
+import java.util.Enumeration;
 import java.util.List;
 import java.util.Locale;
 
@@ -38,7 +39,7 @@ public class DemoWebConfiguration implements WebMvcConfigurer {
 		resolver.setCookieMaxAge(Duration.ofDays(365));
 		resolver.setCookieSameSite("Lax");
 		resolver.setDefaultLocaleFunction((request) -> {
-			for (java.util.Enumeration<Locale> locales = request.getLocales(); locales.hasMoreElements();) {
+			for (Enumeration<Locale> locales = request.getLocales(); locales.hasMoreElements();) {
 				Locale candidate = locales.nextElement();
 				for (Locale supported : SUPPORTED_LOCALES) {
 					if (supported.getLanguage().equals(candidate.getLanguage())) {

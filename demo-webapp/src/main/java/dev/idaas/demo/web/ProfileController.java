@@ -1,5 +1,7 @@
 package dev.idaas.demo.web;
 
+import java.time.Duration;
+
 import dev.idaas.spring.authentication.IdaasAuthenticationToken;
 
 import org.springframework.beans.factory.annotation.Value;
@@ -21,7 +23,7 @@ class ProfileController {
 
 	private final long pollMillis;
 
-	ProfileController(@Value("${demo.profile.poll-interval:5s}") java.time.Duration pollInterval) {
+	ProfileController(@Value("${demo.profile.poll-interval:5s}") Duration pollInterval) {
 		this.pollMillis = pollInterval.toMillis();
 	}
 
