@@ -1,0 +1,185 @@
+package dev.idaas.demo;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+
+import dev.idaas.demo.simulator.EmbeddedIdaasSimulator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.TestInstance;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The demo on a random port with the simulator embedded, driven by Debian's headless Chromium:
+ * one Spring context for every browser test class, one browser per class. The app is browsed on
+ * {@code localhost} and "Apple" is on {@code 127.0.0.1}, so Apple's callback is a real cross-site
+ * {@code POST}.
+ * <p>
+ * Without {@code /usr/bin/chromium} and {@code /usr/bin/chromedriver} the tests are skipped with
+ * the reason, unless {@code IDAAS_REQUIRE_BROWSER=true}, when they fail.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "demo.simulator.id-token-ttl=12s", "demo.profile.poll-interval=1s" })
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class BrowserTestSupport {
+
+	static final File CHROMIUM = new File("/usr/bin/chromium");
+
+	static final File CHROMEDRIVER = new File("/usr/bin/chromedriver");
+
+	static final Path SCREENSHOTS = Path.of("target", "screenshots");
+
+	static final Duration WAIT = Duration.ofSeconds(15);
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	EmbeddedIdaasSimulator embedded;
+
+	WebDriver driver;
+
+	/**
+	 * The language the browser asks for ({@code Accept-Language}).
+	 */
+	String acceptLanguage() {
+		return "en-US,en";
+	}
+
+	@BeforeAll
+	void startBrowser() throws IOException {
+		boolean present = CHROMIUM.canExecute() && CHROMEDRIVER.canExecute();
+		String reason = "Headless Chromium is not installed (" + CHROMIUM + ", " + CHROMEDRIVER
+				+ "): apt-get install -y chromium chromium-driver";
+		if (!present && "true".equalsIgnoreCase(System.getenv("IDAAS_REQUIRE_BROWSER"))) {
+			throw new IllegalStateException(reason + " and IDAAS_REQUIRE_BROWSER=true");
+		}
+		Assumptions.assumeTrue(present, reason);
+		Path profile = Files.createTempDirectory("idaas-demo-chromium");
+		ChromeOptions options = new ChromeOptions();
+		options.setBinary(CHROMIUM);
+		options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+				"--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+				"--window-size=1100,900", "--user-data-dir=" + profile.toAbsolutePath(),
+				"--lang=" + acceptLanguage().split(",")[0]);
+		options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
+		options.setExperimentalOption("prefs", Map.of("intl.accept_languages", acceptLanguage()));
+		ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER)
+			.usingAnyFreePort()
+			.build();
+		this.driver = new ChromeDriver(service, options);
+		this.driver.manage().timeouts().pageLoadTimeout(WAIT);
+	}
+
+	@AfterAll
+	void stopBrowser() {
+		if (this.driver != null) {
+			this.driver.quit();
+		}
+	}
+
+	@BeforeEach
+	void signedOutBrowser() {
+		// a fresh start: no session, no language cookie, no state cookie
+		open("/login");
+		this.driver.manage().deleteAllCookies();
+		((JavascriptExecutor) this.driver).executeScript("window.sessionStorage.clear()");
+	}
+
+	String url(String path) {
+		return "http://localhost:" + this.port + path;
+	}
+
+	void open(String path) {
+		this.driver.get(url(path));
+	}
+
+	WebDriverWait waiting() {
+		return new WebDriverWait(this.driver, WAIT);
+	}
+
+	WebElement find(String id) {
+		return waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id(id)));
+	}
+
+	String text(String id) {
+		return find(id).getText();
+	}
+
+	String path() {
+		return java.net.URI.create(this.driver.getCurrentUrl()).getPath();
+	}
+
+	/**
+	 * From the sign-in page to the simulated Apple page, where the named person is chosen.
+	 * @param displayName the person's button, e.g. {@code Alice Existing}
+	 */
+	void signInWithApple(String displayName) {
+		open("/login");
+		find("sign-in-with-apple").click();
+		WebElement person = waiting().until(ExpectedConditions
+			.elementToBeClickable(By.xpath("//button[normalize-space()='" + displayName + "']")));
+		// "Apple" is another site than the app
+		assertThat(this.driver.getCurrentUrl()).startsWith("http://127.0.0.1:");
+		screenshot("apple-authorize");
+		person.click();
+	}
+
+	void awaitPath(String path) {
+		waiting().until((d) -> path().equals(path));
+	}
+
+	void screenshot(String name) {
+		try {
+			Files.createDirectories(SCREENSHOTS);
+			File file = ((TakesScreenshot) this.driver).getScreenshotAs(OutputType.FILE);
+			Files.copy(file.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/**
+	 * What the page reported as errors, e.g. a Content Security Policy violation.
+	 */
+	List<String> consoleErrors() {
+		return this.driver.manage()
+			.logs()
+			.get(LogType.BROWSER)
+			.getAll()
+			.stream()
+			.filter((entry) -> entry.getLevel().intValue() >= Level.WARNING.intValue())
+			.map(LogEntry::getMessage)
+			.toList();
+	}
+
+}
