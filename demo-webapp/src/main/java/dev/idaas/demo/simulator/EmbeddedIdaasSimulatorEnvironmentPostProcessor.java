@@ -11,9 +11,11 @@ import org.apache.commons.logging.Log;
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.context.config.ConfigDataEnvironmentPostProcessor;
+import org.springframework.boot.context.event.ApplicationFailedEvent;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.logging.DeferredLogFactory;
-import org.springframework.context.support.GenericApplicationContext;
+import org.springframework.context.ApplicationEvent;
+import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
@@ -67,6 +69,11 @@ public final class EmbeddedIdaasSimulatorEnvironmentPostProcessor implements Env
 		this.logger = logFactory.getLog(EmbeddedIdaasSimulatorEnvironmentPostProcessor.class);
 	}
 
+	private static final String AOT_PROCESSING = "spring.aot.processing";
+
+	private static final Map<String, Object> AOT_PROPERTIES = Map.of("idaas.base-url", "http://127.0.0.1:9",
+			"idaas.client-id", "aot-processing", "idaas.apple.client-id", APPLE_CLIENT_ID);
+
 	@Override
 	public int getOrder() {
 		// after application.properties and profiles are loaded, so a configured tenant is seen
@@ -83,12 +90,27 @@ public final class EmbeddedIdaasSimulatorEnvironmentPostProcessor implements Env
 			return;
 		}
 		Duration idTokenTtl = binder.bind("demo.simulator.id-token-ttl", Duration.class).orElse(DEFAULT_ID_TOKEN_TTL);
+		if (Boolean.getBoolean(AOT_PROCESSING)) {
+			// build-time AOT processing only needs the settings' shape; a running simulator would
+			// keep the processing JVM alive
+			environment.getPropertySources().addLast(new MapPropertySource(PROPERTY_SOURCE_NAME, AOT_PROPERTIES));
+			return;
+		}
 		IdaasSimulator simulator = new IdaasSimulator().withSamplePeople().idTokenTtl(idTokenTtl).start();
 		environment.getPropertySources().addLast(new MapPropertySource(PROPERTY_SOURCE_NAME, properties(simulator, idTokenTtl)));
+		EmbeddedIdaasSimulator embedded = new EmbeddedIdaasSimulator(simulator);
 		application.addInitializers((context) -> {
-			if (context instanceof GenericApplicationContext generic) {
-				// an AutoCloseable bean: the context closes it, also when the start-up fails
-				generic.registerBean(BEAN_NAME, EmbeddedIdaasSimulator.class, () -> new EmbeddedIdaasSimulator(simulator));
+			// a registered singleton, not a bean definition, so AOT processing leaves it alone
+			context.getBeanFactory().registerSingleton(BEAN_NAME, embedded);
+			context.addApplicationListener((ApplicationEvent event) -> {
+				if (event instanceof ContextClosedEvent) {
+					embedded.close();
+				}
+			});
+		});
+		application.addListeners((ApplicationEvent event) -> {
+			if (event instanceof ApplicationFailedEvent) {
+				embedded.close();
 			}
 		});
 		this.logger.info("No idaas.base-url set: embedded IDaaS simulator started at " + simulator.baseUrl()
