@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 
 import dev.idaas.spring.health.JwkSetHealthIndicator;
 import dev.idaas.spring.jwt.JwkSetKeySource;
+import dev.idaas.spring.observation.IdaasSessionMetrics;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -18,13 +19,15 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * Health and meters of the starter, each only when its library is present: a
- * {@code idaasJwks} health indicator (Actuator's {@code health} endpoint) and the
- * {@code idaas.jwks.fetches} and {@code idaas.jwks.keys} meters.
+ * {@code idaasJwks} health indicator (Actuator's {@code health} endpoint), the
+ * {@code idaas.jwks.fetches} and {@code idaas.jwks.keys} meters, and the session counters of
+ * {@link IdaasSessionMetrics}.
  *
  * @author idaas-spring-boot-starter
  * @since 0.1
  */
-@AutoConfiguration(after = IdaasAutoConfiguration.class)
+@AutoConfiguration(after = IdaasAutoConfiguration.class,
+		afterName = "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration")
 @ConditionalOnBean(JwkSetKeySource.class)
 public final class IdaasObservabilityAutoConfiguration {
 
@@ -60,6 +63,13 @@ public final class IdaasObservabilityAutoConfiguration {
 					.register(registry);
 				registry.gauge("idaas.jwks.keys", keySource, JwkSetKeySource::getKeyCount);
 			};
+		}
+
+		@Bean
+		@ConditionalOnBean(MeterRegistry.class)
+		@ConditionalOnMissingBean
+		IdaasSessionMetrics idaasSessionMetrics(MeterRegistry registry) {
+			return new IdaasSessionMetrics(registry);
 		}
 
 	}

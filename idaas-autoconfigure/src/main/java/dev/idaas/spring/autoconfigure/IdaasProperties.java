@@ -548,6 +548,13 @@ public class IdaasProperties {
 		 */
 		private Duration clusterLockTimeout = Duration.ofSeconds(10);
 
+		/**
+		 * With Spring Session, how long a refresh answered 'invalid session token' (0023)
+		 * looks in the session store for a token another node has just rotated before signing
+		 * the user out.
+		 */
+		private Duration rotatedTokenWait = Duration.ofSeconds(1);
+
 		public @Nullable Duration getAbsoluteTimeout() {
 			return this.absoluteTimeout;
 		}
@@ -562,6 +569,14 @@ public class IdaasProperties {
 
 		public void setClusterLock(boolean clusterLock) {
 			this.clusterLock = clusterLock;
+		}
+
+		public Duration getRotatedTokenWait() {
+			return this.rotatedTokenWait;
+		}
+
+		public void setRotatedTokenWait(Duration rotatedTokenWait) {
+			this.rotatedTokenWait = rotatedTokenWait;
 		}
 
 		public Duration getClusterLockTimeout() {

@@ -1,5 +1,6 @@
 package dev.idaas.spring.autoconfigure;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -26,8 +27,10 @@ import dev.idaas.spring.web.IdaasSocialFlowFilter;
 import dev.idaas.spring.web.IdaasSocialFlowService;
 import dev.idaas.spring.web.PendingSocialFlowRepository;
 import dev.idaas.spring.web.RedisIdTokenRefreshLock;
+import dev.idaas.spring.web.SpringSessionSecurityContextRepository;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -43,6 +46,9 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.context.SecurityContextRepository;
+import org.springframework.session.Session;
+import org.springframework.session.SessionRepository;
 import org.springframework.security.web.authentication.ui.DefaultLoginPageGeneratingFilter;
 import org.springframework.util.StringUtils;
 import org.springframework.web.method.HandlerMethod;
@@ -59,12 +65,21 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
  * @since 0.1
  */
 @AutoConfiguration(after = IdaasAutoConfiguration.class,
-		afterName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
+		afterName = { "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
+				"org.springframework.boot.session.autoconfigure.SessionAutoConfiguration",
+				"org.springframework.boot.session.data.redis.autoconfigure.SessionDataRedisAutoConfiguration" },
 		beforeName = "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration")
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass(SecurityFilterChain.class)
 @ConditionalOnBean(IdaasAutoConfiguration.class)
 public final class IdaasWebSecurityAutoConfiguration {
+
+	/**
+	 * The refresher's {@link SpringSessionSecurityContextRepository}: not a default candidate,
+	 * so nothing else injects it as "the" {@link SecurityContextRepository}.
+	 */
+	static final String SPRING_SESSION_CONTEXT_REPOSITORY = "idaasSpringSessionSecurityContextRepository";
+
 
 	private final IdaasProperties properties;
 
@@ -126,9 +141,15 @@ public final class IdaasWebSecurityAutoConfiguration {
 	@ConditionalOnMissingBean
 	IdTokenRefresher idaasIdTokenRefresher(IdaasClient client, IdaasAuthenticationTokenFactory tokenFactory,
 			DeviceContextResolver deviceContextResolver, IdTokenRefreshLock refreshLock,
-			ApplicationEventPublisher eventPublisher) {
+			ApplicationEventPublisher eventPublisher,
+			@Qualifier(SPRING_SESSION_CONTEXT_REPOSITORY) ObjectProvider<SecurityContextRepository> sessionContextRepository) {
 		IdTokenRefresher refresher = new IdTokenRefresher(client, tokenFactory, deviceContextResolver);
 		refresher.setRefreshLock(refreshLock);
+		sessionContextRepository.ifAvailable((repository) -> {
+			refresher.setSecurityContextRepository(repository);
+			// Without the cluster lock, two nodes may refresh together; let the loser find the rotated token
+			refresher.setRotatedSessionTokenWait(this.properties.getSession().getRotatedTokenWait());
+		});
 		refresher.setApplicationEventPublisher(eventPublisher);
 		refresher.setRefreshAhead(this.properties.getIdToken().getRefreshAhead());
 		refresher.setRefreshFailureBackoff(this.properties.getIdToken().getRefreshFailureBackoff());
@@ -174,6 +195,25 @@ public final class IdaasWebSecurityAutoConfiguration {
 			RedisIdTokenRefreshLock lock = new RedisIdTokenRefreshLock(redisTemplate);
 			lock.setLockTimeout(properties.getSession().getClusterLockTimeout());
 			return lock;
+		}
+
+	}
+
+	/**
+	 * With Spring Session, the refresher re-reads and writes the security context in the shared
+	 * {@link SessionRepository}, not in the request's copy of the session, so a refresh stored
+	 * by another node is seen under the refresh lock.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(SessionRepository.class)
+	@ConditionalOnBean(SessionRepository.class)
+	static class IdaasSpringSessionRefreshConfiguration {
+
+		@Bean(name = SPRING_SESSION_CONTEXT_REPOSITORY, defaultCandidate = false)
+		@ConditionalOnMissingBean(name = SPRING_SESSION_CONTEXT_REPOSITORY)
+		SecurityContextRepository idaasSpringSessionSecurityContextRepository(
+				SessionRepository<? extends Session> sessionRepository) {
+			return new SpringSessionSecurityContextRepository(sessionRepository);
 		}
 
 	}

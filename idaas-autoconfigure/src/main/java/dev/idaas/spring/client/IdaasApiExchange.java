@@ -17,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLHandshakeException;
 
 import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -34,8 +33,12 @@ import org.springframework.web.client.RestClient;
 /**
  * The request/answer machinery shared by the IDaaS clients: the common device headers and
  * their validation, the exchange with retries and backoff, the size-bounded lenient reading of
- * answers and the mapping of failures to {@link IdaasApiException}. Values (tokens, header
- * values) never reach a log line or an exception message.
+ * answers and the mapping of failures to {@link IdaasApiException}. Values (tokens, codes,
+ * header values such as the device fingerprint) never reach a log line or an exception message.
+ * <p>
+ * Log lines (the outcome of each attempt at debug level) are written to the {@link Log} of the
+ * client that owns the exchange, so that they appear under the logger of the class the caller
+ * uses.
  *
  * @author idaas-spring-boot-starter
  * @since 0.1
@@ -50,7 +53,7 @@ final class IdaasApiExchange {
 
 	static final int MAX_USER_AGENT_LENGTH = 512;
 
-	private final Log logger = LogFactory.getLog(getClass());
+	private final Log logger;
 
 	private final JsonMapper jsonMapper = JsonMapper.builder().build();
 
@@ -66,13 +69,22 @@ final class IdaasApiExchange {
 
 	private IdaasErrorMessages errorMessages = IdaasErrorMessages.defaults();
 
-	IdaasApiExchange(RestClient restClient, String clientId) {
+	/**
+	 * Creates an exchange.
+	 * @param restClient the client to call IDaaS with
+	 * @param clientId the application's client id; checked before trimming, so a trailing CR or
+	 * LF is rejected
+	 * @param logger the log of the owning client, where the outcome of each attempt is written
+	 */
+	IdaasApiExchange(RestClient restClient, String clientId, Log logger) {
 		Assert.notNull(restClient, "restClient cannot be null");
 		Assert.hasText(clientId, "clientId cannot be empty");
-		Assert.isTrue(clientId.strip().length() <= MAX_HEADER_VALUE_LENGTH && isPrintableAscii(clientId.strip()),
+		Assert.isTrue(clientId.strip().length() <= MAX_HEADER_VALUE_LENGTH && isPrintableAscii(clientId),
 				"clientId must be printable ASCII of at most 128 characters");
+		Assert.notNull(logger, "logger cannot be null");
 		this.restClient = restClient;
 		this.clientId = clientId.strip();
+		this.logger = logger;
 	}
 
 	JsonMapper jsonMapper() {
@@ -118,13 +130,14 @@ final class IdaasApiExchange {
 	}
 
 	String headerValue(String name, String value, int maxLength, boolean truncate) {
+		// Checked before trimming: a trailing CR or LF is rejected, never silently dropped.
+		if (!isPrintableAscii(value)) {
+			throw failure(IdaasErrorCodes.INVALID_HEADER, IdaasErrorCategory.INVALID_REQUEST,
+					name + " holds a control or non-ASCII character");
+		}
 		String stripped = value.strip();
 		if (stripped.isEmpty()) {
 			throw failure(IdaasErrorCodes.INVALID_HEADER, IdaasErrorCategory.INVALID_REQUEST, name + " is empty");
-		}
-		if (!isPrintableAscii(stripped)) {
-			throw failure(IdaasErrorCodes.INVALID_HEADER, IdaasErrorCategory.INVALID_REQUEST,
-					name + " holds a control or non-ASCII character");
 		}
 		if (stripped.length() > maxLength) {
 			if (!truncate) {
@@ -169,11 +182,12 @@ final class IdaasApiExchange {
 	ObjectNode execute(String path, Map<String, String> headers, byte @Nullable [] body, boolean retryWhenSent) {
 		for (int attempt = 1;; attempt++) {
 			try {
-				ObjectNode answer = exchange(path, headers, body);
+				Answer answer = exchange(path, headers, body);
 				if (this.logger.isDebugEnabled()) {
-					this.logger.debug("IDaaS POST " + path + " answered (attempt " + attempt + "/" + this.maxAttempts + ")");
+					this.logger.debug("IDaaS POST " + path + " answered HTTP " + answer.httpStatus() + " (attempt "
+							+ attempt + "/" + this.maxAttempts + ")");
 				}
-				return answer;
+				return answer.body();
 			}
 			catch (IdaasApiException ex) {
 				boolean retry = ex.getCategory() == IdaasErrorCategory.TRANSIENT && attempt < this.maxAttempts
@@ -193,7 +207,7 @@ final class IdaasApiExchange {
 		}
 	}
 
-	private ObjectNode exchange(String path, Map<String, String> headers, byte @Nullable [] body) {
+	private Answer exchange(String path, Map<String, String> headers, byte @Nullable [] body) {
 		try {
 			RestClient.RequestBodySpec request = this.restClient.post().uri(path).headers((httpHeaders) -> {
 				headers.forEach(httpHeaders::set);
@@ -203,7 +217,7 @@ final class IdaasApiExchange {
 			if (body != null) {
 				request.body(body);
 			}
-			return request.exchange((clientRequest, response) -> readAnswer(path, response), true);
+			return request.exchange((clientRequest, response) -> readAnswer(response), true);
 		}
 		catch (ResourceAccessException ex) {
 			throw ioFailure(ex);
@@ -251,7 +265,7 @@ final class IdaasApiExchange {
 
 	// Answers
 
-	private ObjectNode readAnswer(String path, ClientHttpResponse response) throws IOException {
+	private Answer readAnswer(ClientHttpResponse response) throws IOException {
 		int status = response.getStatusCode().value();
 		byte[] body = readBody(response, status);
 		JsonNode json = parse(body);
@@ -274,10 +288,7 @@ final class IdaasApiExchange {
 			throw failure(IdaasErrorCodes.MALFORMED_RESPONSE, IdaasErrorCategory.PROTOCOL, status, null, null,
 					(body.length == 0) ? "empty body" : "body is not a JSON object", null);
 		}
-		if (this.logger.isTraceEnabled()) {
-			this.logger.trace("IDaaS POST " + path + " answered HTTP " + status);
-		}
-		return object;
+		return new Answer(status, object);
 	}
 
 	private byte[] readBody(ClientHttpResponse response, int status) throws IOException {
@@ -373,6 +384,12 @@ final class IdaasApiExchange {
 			@Nullable Throwable cause) {
 		return new IdaasApiException(errorCode.strip(), category, httpStatus, vendorMessage, upstreamStatus, detail,
 				this.errorMessages, cause);
+	}
+
+	/**
+	 * A successful answer: its HTTP status and JSON object body.
+	 */
+	private record Answer(int httpStatus, ObjectNode body) {
 	}
 
 }

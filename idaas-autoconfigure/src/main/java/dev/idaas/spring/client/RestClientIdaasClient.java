@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -38,7 +40,12 @@ import org.springframework.web.client.RestClient;
  * {@code data} may be a JSON document inside a string, absent, empty or garbage (then no flows),
  * unknown fields are ignored. A body larger than 1 MiB is never buffered and is a
  * {@link IdaasErrorCategory#PROTOCOL} error. An {@code error_code} in the body is an error
- * whatever the HTTP status.
+ * whatever the HTTP status (even 200); a known code decides the category, an unknown code is kept
+ * raw as {@link IdaasErrorCategory#UNKNOWN} (or {@link IdaasErrorCategory#TRANSIENT} with a 5xx).
+ * A 5xx or 429 without an error code is {@link IdaasErrorCategory#TRANSIENT}
+ * ({@link IdaasErrorCodes#UPSTREAM_UNAVAILABLE}); any other answer that is not a 2xx JSON object is
+ * {@link IdaasErrorCategory#PROTOCOL} ({@link IdaasErrorCodes#MALFORMED_RESPONSE}). Redirects are
+ * not followed.
  * <p>
  * <b>Retries.</b> Only {@link IdaasErrorCategory#TRANSIENT} failures (IDaaS unreachable, 5xx,
  * {@code COM.0002}) are retried, up to {@link #setMaxAttempts(int) maxAttempts} attempts in
@@ -46,6 +53,10 @@ import org.springframework.web.client.RestClient;
  * {@link RestClientIdaasSocialFlowClient}). A request whose outcome is unknown (read timeout) is
  * never retried: an Apple code is single-use and a refresh may already have rotated the session
  * token.
+ * <p>
+ * <b>Logging.</b> At debug level, under this class's logger, the outcome of each attempt (path,
+ * HTTP status, attempt number, error code and category, whether it is retried) and the
+ * {@code status} of an Apple login answer. Tokens, codes and device facts are never logged.
  * <p>
  * The {@link RestClient} must carry the tenant base URL and timeouts; build one with
  * {@link #createRestClient(RestClient.Builder, URI, Duration, Duration)}.
@@ -88,6 +99,8 @@ public final class RestClientIdaasClient implements IdaasClient {
 
 	private static final String FLOWS_FIELD = "socialBindOrRegisterFlow";
 
+	private final Log logger = LogFactory.getLog(getClass());
+
 	private final IdaasApiExchange exchange;
 
 	private String sessionTokenHeaderName = DEFAULT_SESSION_TOKEN_HEADER_NAME;
@@ -99,9 +112,10 @@ public final class RestClientIdaasClient implements IdaasClient {
 	 * @param clientId the application's client id, sent as {@code X-client-id}
 	 * @throws IllegalArgumentException when the client id is empty, longer than 128 characters or
 	 * not printable ASCII
+	 * @since 0.1
 	 */
 	public RestClientIdaasClient(RestClient restClient, String clientId) {
-		this.exchange = new IdaasApiExchange(restClient, clientId);
+		this.exchange = new IdaasApiExchange(restClient, clientId, this.logger);
 	}
 
 	/**
@@ -110,6 +124,7 @@ public final class RestClientIdaasClient implements IdaasClient {
 	 * @param baseUri the tenant base URL, e.g. {@code https://example.idaas.com}
 	 * @return the configured client
 	 * @see #createRestClient(RestClient.Builder, URI, Duration, Duration)
+	 * @since 0.1
 	 */
 	public static RestClient createRestClient(RestClient.Builder builder, URI baseUri) {
 		return createRestClient(builder, baseUri, DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT);
@@ -131,6 +146,7 @@ public final class RestClientIdaasClient implements IdaasClient {
 	 * @param readTimeout the time allowed from sending the request to the end of the answer,
 	 * positive
 	 * @return the configured client
+	 * @since 0.1
 	 */
 	public static RestClient createRestClient(RestClient.Builder builder, URI baseUri, Duration connectTimeout,
 			Duration readTimeout) {
@@ -160,6 +176,7 @@ public final class RestClientIdaasClient implements IdaasClient {
 	 * Sets the name of the header carrying the session token on refresh. Some IDaaS editions
 	 * use {@code X-session-token}.
 	 * @param sessionTokenHeaderName the header name; defaults to {@code session-token}
+	 * @since 0.1
 	 */
 	public void setSessionTokenHeaderName(String sessionTokenHeaderName) {
 		Assert.hasText(sessionTokenHeaderName, "sessionTokenHeaderName cannot be empty");
@@ -172,6 +189,7 @@ public final class RestClientIdaasClient implements IdaasClient {
 	 * Sets how many attempts in total a call makes when failures are
 	 * {@link IdaasErrorCategory#TRANSIENT}.
 	 * @param maxAttempts the number of attempts, at least 1 (1 disables retries); defaults to 3
+	 * @since 0.1
 	 */
 	public void setMaxAttempts(int maxAttempts) {
 		this.exchange.setMaxAttempts(maxAttempts);
@@ -182,6 +200,7 @@ public final class RestClientIdaasClient implements IdaasClient {
 	 * and a random jitter takes up to half of it off.
 	 * @param initial the wait before the second attempt; defaults to 200 ms
 	 * @param max the longest wait; defaults to 2 s
+	 * @since 0.1
 	 */
 	public void setBackoff(Duration initial, Duration max) {
 		this.exchange.setBackoff(initial, max);
@@ -190,6 +209,7 @@ public final class RestClientIdaasClient implements IdaasClient {
 	/**
 	 * Sets the source of the texts of thrown {@link IdaasApiException}s.
 	 * @param errorMessages the texts; defaults to the bundled English and Chinese texts
+	 * @since 0.1
 	 */
 	public void setErrorMessages(IdaasErrorMessages errorMessages) {
 		this.exchange.setErrorMessages(errorMessages);
@@ -252,6 +272,9 @@ public final class RestClientIdaasClient implements IdaasClient {
 					"no status", null);
 		}
 		String status = rawStatus.strip().toUpperCase(Locale.ROOT);
+		if (this.logger.isDebugEnabled()) {
+			this.logger.debug("IDaaS Apple login status " + IdaasErrorMessages.printable(status, 64));
+		}
 		return switch (status) {
 			case "SUCCESS" -> new AppleLoginResult.Authenticated(this.exchange.requiredText(answer, "session_token"),
 					this.exchange.expire(answer), this.exchange.requiredText(answer, "id_token"));

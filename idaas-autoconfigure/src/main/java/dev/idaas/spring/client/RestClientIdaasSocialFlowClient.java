@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 import org.springframework.util.Assert;
@@ -26,6 +28,9 @@ import org.springframework.web.client.RestClient;
  * when the request never left (connection refused, connect timeout): once IDaaS has seen one, the
  * code or the state token may already be consumed, so an answered {@code COM.0002} or a read
  * timeout ({@link IdaasErrorCategory#UNKNOWN_OUTCOME}) is reported, not repeated.
+ * <p>
+ * <b>Logging.</b> At debug level, under this class's logger, the outcome of each attempt (path,
+ * HTTP status, attempt number, error code and category, whether it is retried); never a value.
  *
  * @author idaas-spring-boot-starter
  * @since 0.1
@@ -46,6 +51,8 @@ public final class RestClientIdaasSocialFlowClient implements IdaasSocialFlowCli
 
 	static final int MAX_STATE_TOKEN_LENGTH = 4096;
 
+	private final Log logger = LogFactory.getLog(getClass());
+
 	private final IdaasApiExchange exchange;
 
 	/**
@@ -55,15 +62,17 @@ public final class RestClientIdaasSocialFlowClient implements IdaasSocialFlowCli
 	 * @param clientId the application's client id, sent as {@code X-client-id}
 	 * @throws IllegalArgumentException when the client id is empty, longer than 128 characters or
 	 * not printable ASCII
+	 * @since 0.1
 	 */
 	public RestClientIdaasSocialFlowClient(RestClient restClient, String clientId) {
-		this.exchange = new IdaasApiExchange(restClient, clientId);
+		this.exchange = new IdaasApiExchange(restClient, clientId, this.logger);
 	}
 
 	/**
 	 * Sets how many attempts in total a call makes when failures are
 	 * {@link IdaasErrorCategory#TRANSIENT} (bind and register only when nothing was sent).
 	 * @param maxAttempts the number of attempts, at least 1 (1 disables retries); defaults to 3
+	 * @since 0.1
 	 */
 	public void setMaxAttempts(int maxAttempts) {
 		this.exchange.setMaxAttempts(maxAttempts);
@@ -74,6 +83,7 @@ public final class RestClientIdaasSocialFlowClient implements IdaasSocialFlowCli
 	 * and a random jitter takes up to half of it off.
 	 * @param initial the wait before the second attempt; defaults to 200 ms
 	 * @param max the longest wait; defaults to 2 s
+	 * @since 0.1
 	 */
 	public void setBackoff(Duration initial, Duration max) {
 		this.exchange.setBackoff(initial, max);
@@ -82,6 +92,7 @@ public final class RestClientIdaasSocialFlowClient implements IdaasSocialFlowCli
 	/**
 	 * Sets the source of the texts of thrown {@link IdaasApiException}s.
 	 * @param errorMessages the texts; defaults to the bundled English and Chinese texts
+	 * @since 0.1
 	 */
 	public void setErrorMessages(IdaasErrorMessages errorMessages) {
 		this.exchange.setErrorMessages(errorMessages);

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -80,6 +81,8 @@ public class IdTokenRefresher {
 
 	private static final int BACKOFF_PURGE_THRESHOLD = 1024;
 
+	private static final long ROTATED_TOKEN_POLL_MILLIS = 25;
+
 	private final IdaasClient idaasClient;
 
 	private final IdaasAuthenticationTokenFactory authenticationTokenFactory;
@@ -108,6 +111,8 @@ public class IdTokenRefresher {
 	private long absoluteTimeoutMillis = -1;
 
 	private Duration waitTimeout = Duration.ofSeconds(5);
+
+	private Duration rotatedSessionTokenWait = Duration.ZERO;
 
 	/**
 	 * Creates a refresher.
@@ -240,6 +245,23 @@ public class IdTokenRefresher {
 		Assert.notNull(waitTimeout, "waitTimeout cannot be null");
 		Assert.isTrue(!waitTimeout.isNegative(), "waitTimeout cannot be negative");
 		this.waitTimeout = waitTimeout;
+	}
+
+	/**
+	 * Sets how long a refresh that IDaaS rejected for an invalid session token keeps re-reading
+	 * the session for a rotated token before signing the user out (default zero: sign out at
+	 * once). Nodes that share sessions without a cluster-wide {@link IdTokenRefreshLock} can
+	 * call IDaaS together with the same token; rotation then rejects the later call while the
+	 * earlier one is still storing the new token. Useless on a single node, where the lock
+	 * makes such calls impossible.
+	 * @param rotatedSessionTokenWait the longest wait, zero or positive
+	 * @since 0.1
+	 * @see SpringSessionSecurityContextRepository
+	 */
+	public void setRotatedSessionTokenWait(Duration rotatedSessionTokenWait) {
+		Assert.notNull(rotatedSessionTokenWait, "rotatedSessionTokenWait cannot be null");
+		Assert.isTrue(!rotatedSessionTokenWait.isNegative(), "rotatedSessionTokenWait cannot be negative");
+		this.rotatedSessionTokenWait = rotatedSessionTokenWait;
 	}
 
 	/**
@@ -397,10 +419,8 @@ public class IdTokenRefresher {
 		switch (ex.getCategory()) {
 			case INVALID_SESSION, USER_DISABLED -> {
 				if (mayRetry) {
-					IdaasAuthenticationToken stored = reload(request);
-					if (stored != null && isSameUser(stored, current) && !stored.getSessionState()
-						.sessionToken()
-						.equals(current.getSessionState().sessionToken())) {
+					IdaasAuthenticationToken stored = reloadRotated(current, request);
+					if (stored != null) {
 						// Another request or node rotated the session token meanwhile
 						setInHolder(stored);
 						if (this.clock.millis() < refreshAt(stored)) {
@@ -476,6 +496,35 @@ public class IdTokenRefresher {
 		SecurityContext context = this.securityContextRepository.loadDeferredContext(request).get();
 		Authentication authentication = (context != null) ? context.getAuthentication() : null;
 		return (authentication instanceof IdaasAuthenticationToken idaas) ? idaas : null;
+	}
+
+	/**
+	 * The stored authentication of the same user with another session token, re-read for up to
+	 * {@link #setRotatedSessionTokenWait rotated-session-token-wait}; {@code null} when none
+	 * appears.
+	 */
+	private @Nullable IdaasAuthenticationToken reloadRotated(IdaasAuthenticationToken current,
+			HttpServletRequest request) {
+		// Wall time, not this.clock: the wait is for another node's write, not for token expiry
+		long deadline = System.nanoTime() + this.rotatedSessionTokenWait.toNanos();
+		while (true) {
+			IdaasAuthenticationToken stored = reload(request);
+			if (stored != null && isSameUser(stored, current)
+					&& !stored.getSessionState().sessionToken().equals(current.getSessionState().sessionToken())) {
+				return stored;
+			}
+			long remaining = deadline - System.nanoTime();
+			if (remaining <= 0) {
+				return null;
+			}
+			try {
+				Thread.sleep(Math.min(TimeUnit.NANOSECONDS.toMillis(remaining) + 1, ROTATED_TOKEN_POLL_MILLIS));
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return null;
+			}
+		}
 	}
 
 	private void publish(ApplicationEvent event) {

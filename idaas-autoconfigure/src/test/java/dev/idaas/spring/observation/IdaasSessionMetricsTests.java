@@ -1,0 +1,69 @@
+package dev.idaas.spring.observation;
+
+import java.time.Clock;
+import java.time.Instant;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import dev.idaas.spring.authentication.IdaasAuthenticationException;
+import dev.idaas.spring.client.IdaasErrorCategory;
+import dev.idaas.spring.web.IdTokenRefreshedEvent;
+import dev.idaas.spring.web.IdaasSessionEndReason;
+import dev.idaas.spring.web.IdaasSessionEndedEvent;
+
+import org.springframework.security.authentication.TestingAuthenticationToken;
+import org.springframework.security.authentication.event.AuthenticationFailureBadCredentialsEvent;
+import org.springframework.security.authentication.event.AuthenticationSuccessEvent;
+import org.springframework.security.authentication.BadCredentialsException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link IdaasSessionMetrics}.
+ */
+class IdaasSessionMetricsTests {
+
+	private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+	private final IdaasSessionMetrics metrics = new IdaasSessionMetrics(this.registry);
+
+	@Test
+	void onApplicationEventWhenRefreshedThenCountedByRotation() {
+		this.metrics.onApplicationEvent(new IdTokenRefreshedEvent("alice", true, 1, Instant.now(), Clock.systemUTC()));
+		this.metrics.onApplicationEvent(new IdTokenRefreshedEvent("alice", false, 2, Instant.now(), Clock.systemUTC()));
+		this.metrics.onApplicationEvent(new IdTokenRefreshedEvent("bob", false, 1, Instant.now(), Clock.systemUTC()));
+		assertThat(this.registry.get("idaas.refreshes").tag("result", "rotated").counter().count()).isEqualTo(1);
+		assertThat(this.registry.get("idaas.refreshes").tag("result", "refreshed").counter().count()).isEqualTo(2);
+	}
+
+	@Test
+	void onApplicationEventWhenSessionEndedThenCountedByReasonWithoutUser() {
+		this.metrics.onApplicationEvent(new IdaasSessionEndedEvent("alice", "alice",
+				IdaasSessionEndReason.SUBJECT_CHANGED, "IDAAS.STARTER.SUBJECT_CHANGED", Clock.systemUTC()));
+		assertThat(this.registry.get("idaas.sessions.ended").tag("reason", "SUBJECT_CHANGED").counter().count())
+			.isEqualTo(1);
+		assertThat(this.registry.getMeters()).allSatisfy((meter) -> assertThat(meter.getId().getTags())
+			.noneMatch((tag) -> tag.getValue().equals("alice")));
+	}
+
+	@Test
+	void onApplicationEventWhenLoginFailsWithIdaasCodeThenCountedByCode() {
+		IdaasAuthenticationException failure = new IdaasAuthenticationException("IDAAS.SDK.USER.0039", "User is disabled",
+				IdaasErrorCategory.USER_DISABLED, null);
+		this.metrics.onApplicationEvent(
+				new AuthenticationFailureBadCredentialsEvent(new TestingAuthenticationToken("apple", ""), failure));
+		this.metrics.onApplicationEvent(new AuthenticationFailureBadCredentialsEvent(
+				new TestingAuthenticationToken("form", ""), new BadCredentialsException("not ours")));
+		assertThat(this.registry.get("idaas.logins").tag("result", "IDAAS.SDK.USER.0039").counter().count())
+			.isEqualTo(1);
+		assertThat(this.registry.find("idaas.logins").counters()).hasSize(1);
+	}
+
+	@Test
+	void onApplicationEventWhenOtherAuthenticationSucceedsThenNotCounted() {
+		this.metrics.onApplicationEvent(new AuthenticationSuccessEvent(new TestingAuthenticationToken("form", "")));
+		assertThat(this.registry.find("idaas.logins").counters()).isEmpty();
+	}
+
+}
