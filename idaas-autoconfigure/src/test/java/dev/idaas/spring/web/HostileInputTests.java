@@ -173,7 +173,10 @@ class HostileInputTests {
 	}
 
 	@SpringBootConfiguration
-	@EnableAutoConfiguration
+	// a plain single-node app: no Redis (Spring Session and the cluster lock are on the test classpath)
+	@EnableAutoConfiguration(excludeName = {
+			"org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
+			"org.springframework.boot.session.data.redis.autoconfigure.SessionDataRedisAutoConfiguration" })
 	static class TestApplication {
 
 	}

@@ -298,7 +298,10 @@ class LogHygieneTests {
 	}
 
 	@SpringBootConfiguration
-	@EnableAutoConfiguration
+	// a plain single-node app: no Redis (Spring Session and the cluster lock are on the test classpath)
+	@EnableAutoConfiguration(excludeName = {
+			"org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
+			"org.springframework.boot.session.data.redis.autoconfigure.SessionDataRedisAutoConfiguration" })
 	@Import(MeController.class)
 	static class TestApplication {
 
