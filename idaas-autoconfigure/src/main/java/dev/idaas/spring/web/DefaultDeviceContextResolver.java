@@ -23,7 +23,8 @@ import org.springframework.web.util.WebUtils;
 /**
  * Resolves device facts the way a web application should forward them to IDaaS:
  * <ul>
- * <li>{@code X-agent} from the request's {@code User-Agent};</li>
+ * <li>{@code X-agent} from the request's {@code User-Agent}, any non-ASCII character replaced
+ * by {@code ?};</li>
  * <li>{@code X-device-ip} from {@link HttpServletRequest#getRemoteAddr()}, which honours
  * Spring Boot's {@code server.forward-headers-strategy} (raw {@code X-Forwarded-For} is never
  * trusted);</li>
@@ -116,9 +117,30 @@ public final class DefaultDeviceContextResolver implements DeviceContextResolver
 		Assert.notNull(request, "request cannot be null");
 		Assert.notNull(response, "response cannot be null");
 		String agent = request.getHeader(HttpHeaders.USER_AGENT);
-		String userAgent = StringUtils.hasText(agent) ? agent : UNKNOWN;
+		String userAgent = StringUtils.hasText(agent) ? printableAscii(agent) : UNKNOWN;
 		return new DeviceContext(osVersion(request, userAgent), fingerprint(request, response),
 				request.getRemoteAddr(), userAgent, locale(request));
+	}
+
+	/**
+	 * Some in-app browsers send non-ASCII user agents, which cannot travel as an HTTP header:
+	 * each such character becomes {@code ?} so the sign-in still works.
+	 */
+	private static String printableAscii(String value) {
+		StringBuilder ascii = null;
+		for (int i = 0; i < value.length(); i++) {
+			char c = value.charAt(i);
+			if (c < 0x20 || c > 0x7e) {
+				if (ascii == null) {
+					ascii = new StringBuilder(value.substring(0, i));
+				}
+				ascii.append('?');
+			}
+			else if (ascii != null) {
+				ascii.append(c);
+			}
+		}
+		return (ascii != null) ? ascii.toString() : value;
 	}
 
 	private String osVersion(HttpServletRequest request, String userAgent) {

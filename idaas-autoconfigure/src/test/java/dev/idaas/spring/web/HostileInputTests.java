@@ -62,13 +62,13 @@ class HostileInputTests {
 	}
 
 	/**
-	 * Decision: a User-Agent that cannot be sent as {@code X-agent} (CR/LF, other controls,
-	 * non-ASCII) is rejected with 400 {@code IDAAS.STARTER.INVALID_HEADER} before any upstream
-	 * call; it is never forwarded, split or silently rewritten.
+	 * Decision: real in-app browsers (WeChat, for one) send non-ASCII User-Agents, so the device
+	 * resolver forwards them with each non-ASCII character replaced by {@code ?} rather than
+	 * refusing the sign-in; the header sent upstream is plain ASCII.
 	 */
 	@ParameterizedTest
 	@ValueSource(strings = { "Mozilla/5.0 (iPhone) \u5fae\u4fe1/8.0", "Mozilla/5.0 caf\u00e9" })
-	void jsonLoginWhenUserAgentNotSendableAsHeaderThen400AndNoUpstreamCall(String userAgent) throws Exception {
+	void jsonLoginWhenUserAgentNotAsciiThenSanitizedAndSignedIn(String userAgent) throws Exception {
 		String code = this.idaas.issueAppleCode(this.alice);
 		this.idaas.resetRecordsAndFaults();
 		MockHttpSession session = new MockHttpSession();
@@ -77,10 +77,11 @@ class HostileInputTests {
 				.contentType(MediaType.APPLICATION_JSON)
 				.header("User-Agent", userAgent)
 				.content("{\"code\":\"" + code + "\"}"))
-			.andExpect(status().isBadRequest())
-			.andExpect(jsonPath("$.error_code").value("IDAAS.STARTER.INVALID_HEADER"));
-		assertThat(session.getAttribute(HttpSessionSecurityContextRepository.SPRING_SECURITY_CONTEXT_KEY)).isNull();
-		assertNoUpstreamCall();
+			.andExpect(status().isOk())
+			.andExpect(jsonPath("$.status").value("SUCCESS"));
+		String sent = this.idaas.lastRequest(IdaasSimulator.LOGIN_PATH).header("X-agent");
+		assertThat(sent).isEqualTo(userAgent.replaceAll("[^\\x20-\\x7e]", "?"));
+		assertThat(sent.chars()).allMatch((c) -> c >= 0x20 && c <= 0x7e);
 	}
 
 	/**
