@@ -16,6 +16,7 @@ import dev.idaas.spring.client.IdaasErrorCategory;
 import dev.idaas.spring.client.TokenRefreshResult;
 import dev.idaas.spring.jwt.IdTokenVerifier;
 import dev.idaas.spring.jwt.InvalidIdTokenException;
+import dev.idaas.spring.jwt.JwkSetUnavailableException;
 
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.mapping.GrantedAuthoritiesMapper;
@@ -145,6 +146,10 @@ public final class IdaasAuthenticationTokenFactory {
 	private OidcIdToken verify(String idToken) {
 		try {
 			return this.idTokenVerifier.verify(idToken);
+		}
+		catch (JwkSetUnavailableException ex) {
+			throw new IdaasAuthenticationException(IdaasErrorCodes.UPSTREAM_UNAVAILABLE,
+					"The tenant's signing keys could not be loaded", IdaasErrorCategory.TRANSIENT, ex);
 		}
 		catch (InvalidIdTokenException ex) {
 			throw new IdaasAuthenticationException(INVALID_ID_TOKEN, "The id_token is not valid: " + ex.getMessage(),

@@ -415,6 +415,11 @@ public final class JwksIdTokenVerifier implements IdTokenVerifier {
 			}
 			RSAPublicKey key = JwksIdTokenVerifier.this.keySource.getKey(keyId);
 			if (key == null) {
+				JwkSetFetchResult lastFetch = JwksIdTokenVerifier.this.keySource.getLastFetch();
+				if (JwksIdTokenVerifier.this.keySource.getKeyCount() == 0 && lastFetch != null
+						&& !lastFetch.successful()) {
+					throw new JwkSetUnavailableException();
+				}
 				throw new InvalidIdTokenException("unknown key id");
 			}
 			return key;

@@ -23,6 +23,7 @@ import dev.idaas.spring.authentication.IdaasAuthenticationException;
 import dev.idaas.spring.authentication.IdaasAuthenticationToken;
 import dev.idaas.spring.authentication.IdaasAuthenticationTokenFactory;
 import dev.idaas.spring.client.DeviceContext;
+import dev.idaas.spring.client.IdaasErrorCategory;
 import dev.idaas.spring.client.IdaasErrorCodes;
 import dev.idaas.spring.client.RestClientIdaasClient;
 import dev.idaas.spring.jwt.JwkSetKeySource;
@@ -334,14 +335,16 @@ class UpstreamFaultTests {
 	// ---- the key set
 
 	@Test
-	void signInWhenJwksDownThenInvalidIdTokenAndLaterWorksWithoutRestart() {
+	void signInWhenJwksDownThenUpstreamUnavailableAndLaterWorksWithoutRestart() {
 		this.idaas.failNextJwks(3, 503);
 		String sessionToken = this.idaas.issueSessionToken(this.alice);
 		String idToken = this.idaas.mintIdToken(this.alice);
 		assertThatExceptionOfType(IdaasAuthenticationException.class)
 			.isThrownBy(() -> this.factory.signIn(idToken, sessionToken, Duration.ofSeconds(432000), null))
 			.satisfies((ex) -> {
-				assertThat(ex.getErrorCode()).isEqualTo(IdaasErrorCodes.INVALID_ID_TOKEN);
+				// an outage, not a bad token: answered 503 and never signs anyone out
+				assertThat(ex.getErrorCode()).isEqualTo(IdaasErrorCodes.UPSTREAM_UNAVAILABLE);
+				assertThat(ex.getCategory()).isEqualTo(IdaasErrorCategory.TRANSIENT);
 				assertThat(ex.getMessage()).doesNotContain(idToken).doesNotContain(sessionToken);
 			});
 		int fetches = this.idaas.jwksRequestCount();
