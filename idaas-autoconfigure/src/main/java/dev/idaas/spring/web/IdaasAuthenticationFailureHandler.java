@@ -7,11 +7,8 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import dev.idaas.spring.client.IdaasErrorCodes;
 import dev.idaas.spring.authentication.IdaasAuthenticationException;
-import dev.idaas.spring.authentication.IdaasAuthenticationTokenFactory;
-import dev.idaas.spring.client.IdaasErrorCategory;
 import dev.idaas.spring.client.IdaasErrorMessages;
 
-import org.springframework.http.HttpStatus;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.web.DefaultRedirectStrategy;
 import org.springframework.security.web.RedirectStrategy;
@@ -83,7 +80,7 @@ public final class IdaasAuthenticationFailureHandler implements AuthenticationFa
 			AuthenticationException exception) throws IOException {
 		String errorCode = errorCode(exception);
 		if (this.jsonRequestMatcher.matches(request)) {
-			JsonResponseWriter.writeError(response, status(exception).value(), errorCode,
+			JsonResponseWriter.writeError(response, ErrorStatuses.of(exception).value(), errorCode,
 					this.messages.getMessage(errorCode, request.getLocale()));
 			return;
 		}
@@ -98,27 +95,6 @@ public final class IdaasAuthenticationFailureHandler implements AuthenticationFa
 
 	static String errorCode(AuthenticationException exception) {
 		return (exception instanceof IdaasAuthenticationException idaas) ? idaas.getErrorCode() : UNKNOWN_ERROR;
-	}
-
-	static HttpStatus status(AuthenticationException exception) {
-		if (!(exception instanceof IdaasAuthenticationException idaas)) {
-			return HttpStatus.UNAUTHORIZED;
-		}
-		if (IdaasAuthenticationTokenFactory.INVALID_ID_TOKEN.equals(idaas.getErrorCode())) {
-			return HttpStatus.UNAUTHORIZED;
-		}
-		return status(idaas.getCategory());
-	}
-
-	private static HttpStatus status(IdaasErrorCategory category) {
-		return switch (category) {
-			case ACCESS_DENIED, INVALID_SESSION -> HttpStatus.UNAUTHORIZED;
-			case USER_DISABLED -> HttpStatus.FORBIDDEN;
-			case INVALID_REQUEST -> HttpStatus.BAD_REQUEST;
-			case TRANSIENT, UNKNOWN_OUTCOME -> HttpStatus.SERVICE_UNAVAILABLE;
-			case CLIENT_CONFIGURATION -> HttpStatus.INTERNAL_SERVER_ERROR;
-			case PROTOCOL, UNKNOWN -> HttpStatus.BAD_GATEWAY;
-		};
 	}
 
 }

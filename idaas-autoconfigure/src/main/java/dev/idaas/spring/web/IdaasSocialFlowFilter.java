@@ -15,7 +15,6 @@ import tools.jackson.databind.json.JsonMapper;
 
 import dev.idaas.spring.authentication.IdaasAuthenticationException;
 import dev.idaas.spring.authentication.IdaasAuthenticationToken;
-import dev.idaas.spring.authentication.IdaasAuthenticationTokenFactory;
 import dev.idaas.spring.client.IdaasErrorCategory;
 import dev.idaas.spring.client.IdaasErrorCodes;
 import dev.idaas.spring.client.IdaasErrorMessages;
@@ -24,7 +23,6 @@ import dev.idaas.spring.client.VerificationChannel;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.HttpMethod;
-import org.springframework.http.HttpStatus;
 import org.springframework.security.authentication.event.InteractiveAuthenticationSuccessEvent;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.core.context.SecurityContext;
@@ -308,7 +306,7 @@ public final class IdaasSocialFlowFilter extends OncePerRequestFilter {
 			this.logger.debug("Bind or register step failed: " + errorCode);
 		}
 		if (this.jsonRequestMatcher.matches(request)) {
-			JsonResponseWriter.writeError(response, status(exception).value(), errorCode,
+			JsonResponseWriter.writeError(response, ErrorStatuses.of(exception).value(), errorCode,
 					this.errorMessages.getMessage(errorCode, request.getLocale()));
 			return;
 		}
@@ -319,35 +317,6 @@ public final class IdaasSocialFlowFilter extends OncePerRequestFilter {
 			.build()
 			.toUriString();
 		this.redirectStrategy.sendRedirect(request, response, target);
-	}
-
-	/**
-	 * The HTTP status of a failure's JSON answer.
-	 * @param exception the failure
-	 * @return the status
-	 */
-	static HttpStatus status(AuthenticationException exception) {
-		if (!(exception instanceof IdaasAuthenticationException idaas)) {
-			return HttpStatus.UNAUTHORIZED;
-		}
-		return switch (idaas.getErrorCode()) {
-			case IdaasErrorCodes.FLOW_EXPIRED, IdaasErrorCodes.TOO_MANY_ATTEMPTS -> HttpStatus.GONE;
-			case IdaasErrorCodes.NO_PENDING_FLOW, IdaasErrorCodes.USER_ALREADY_EXISTS -> HttpStatus.CONFLICT;
-			case IdaasErrorCodes.METHOD_NOT_ALLOWED -> HttpStatus.FORBIDDEN;
-			case IdaasAuthenticationTokenFactory.INVALID_ID_TOKEN -> HttpStatus.UNAUTHORIZED;
-			default -> status(idaas.getCategory());
-		};
-	}
-
-	private static HttpStatus status(IdaasErrorCategory category) {
-		return switch (category) {
-			case ACCESS_DENIED, INVALID_SESSION -> HttpStatus.UNAUTHORIZED;
-			case USER_DISABLED -> HttpStatus.FORBIDDEN;
-			case INVALID_REQUEST -> HttpStatus.BAD_REQUEST;
-			case TRANSIENT, UNKNOWN_OUTCOME -> HttpStatus.SERVICE_UNAVAILABLE;
-			case CLIENT_CONFIGURATION -> HttpStatus.INTERNAL_SERVER_ERROR;
-			case PROTOCOL, UNKNOWN -> HttpStatus.BAD_GATEWAY;
-		};
 	}
 
 	// Input: bounded, printable ASCII, checked before anything else happens

@@ -1,0 +1,48 @@
+package dev.idaas.spring.web;
+
+import dev.idaas.spring.authentication.IdaasAuthenticationException;
+import dev.idaas.spring.client.IdaasErrorCategory;
+import dev.idaas.spring.client.IdaasErrorCodes;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.security.core.AuthenticationException;
+
+/**
+ * The one mapping from an IDaaS failure to the HTTP status of its JSON answer: 401 denied or
+ * invalid token, 403 disabled or not allowed, 400 bad request, 409/410 for bind/register flows
+ * that are missing or over, 502 unintelligible upstream answer, 503 upstream busy or
+ * unreachable.
+ *
+ * @author idaas-spring-boot-starter
+ * @since 0.1
+ */
+final class ErrorStatuses {
+
+	private ErrorStatuses() {
+	}
+
+	static HttpStatus of(AuthenticationException exception) {
+		if (!(exception instanceof IdaasAuthenticationException idaas)) {
+			return HttpStatus.UNAUTHORIZED;
+		}
+		return switch (idaas.getErrorCode()) {
+			case IdaasErrorCodes.FLOW_EXPIRED, IdaasErrorCodes.TOO_MANY_ATTEMPTS -> HttpStatus.GONE;
+			case IdaasErrorCodes.NO_PENDING_FLOW, IdaasErrorCodes.USER_ALREADY_EXISTS -> HttpStatus.CONFLICT;
+			case IdaasErrorCodes.METHOD_NOT_ALLOWED -> HttpStatus.FORBIDDEN;
+			case IdaasErrorCodes.INVALID_ID_TOKEN -> HttpStatus.UNAUTHORIZED;
+			default -> of(idaas.getCategory());
+		};
+	}
+
+	private static HttpStatus of(IdaasErrorCategory category) {
+		return switch (category) {
+			case ACCESS_DENIED, INVALID_SESSION -> HttpStatus.UNAUTHORIZED;
+			case USER_DISABLED -> HttpStatus.FORBIDDEN;
+			case INVALID_REQUEST -> HttpStatus.BAD_REQUEST;
+			case TRANSIENT, UNKNOWN_OUTCOME -> HttpStatus.SERVICE_UNAVAILABLE;
+			case CLIENT_CONFIGURATION -> HttpStatus.INTERNAL_SERVER_ERROR;
+			case PROTOCOL, UNKNOWN -> HttpStatus.BAD_GATEWAY;
+		};
+	}
+
+}
