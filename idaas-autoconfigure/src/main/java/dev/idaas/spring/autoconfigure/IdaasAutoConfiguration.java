@@ -8,6 +8,7 @@ import io.micrometer.observation.ObservationRegistry;
 import dev.idaas.spring.authentication.IdaasAuthenticationException;
 import dev.idaas.spring.authentication.IdaasAuthenticationFailureEvent;
 import dev.idaas.spring.authentication.IdaasAuthenticationTokenFactory;
+import dev.idaas.spring.authentication.IdaasSocialFlowRequiredException;
 import dev.idaas.spring.client.IdaasClient;
 import dev.idaas.spring.client.IdaasErrorMessages;
 import dev.idaas.spring.client.IdaasSocialFlowClient;
@@ -137,7 +138,8 @@ public final class IdaasAutoConfiguration {
 			public Object postProcessAfterInitialization(Object bean, String beanName) {
 				if (bean instanceof DefaultAuthenticationEventPublisher publisher) {
 					publisher.setAdditionalExceptionMappings(
-							Map.of(IdaasAuthenticationException.class, IdaasAuthenticationFailureEvent.class));
+							Map.of(IdaasAuthenticationException.class, IdaasAuthenticationFailureEvent.class,
+									IdaasSocialFlowRequiredException.class, IdaasAuthenticationFailureEvent.class));
 				}
 				return bean;
 			}

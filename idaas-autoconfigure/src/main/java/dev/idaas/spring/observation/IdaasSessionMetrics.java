@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import dev.idaas.spring.authentication.IdaasAuthenticationToken;
+import dev.idaas.spring.authentication.IdaasSocialFlowRequiredException;
 import dev.idaas.spring.web.IdTokenRefreshedEvent;
 import dev.idaas.spring.web.IdaasSessionEndedEvent;
 
@@ -18,11 +19,12 @@ import org.springframework.util.Assert;
  * Counts what happens to IDaaS sessions, from the application events the starter and Spring
  * Security publish:
  * <ul>
- * <li>{@code idaas.logins} tagged {@code result} ({@code SUCCESS} or the error code);</li>
+ * <li>{@code idaas.logins} tagged {@code result} ({@code SUCCESS}, {@code SOCIAL_BIND},
+ * {@code USER_REGISTER} or the error code);</li>
  * <li>{@code idaas.refreshes} tagged {@code result} ({@code refreshed}, {@code rotated});</li>
  * <li>{@code idaas.sessions.ended} tagged {@code reason}.</li>
  * </ul>
- * Pending bind/register flows and transient upstream failures show in the
+ * Transient upstream failures also show in the
  * {@value ObservedIdaasClient#OBSERVATION_NAME} timers' {@code outcome} tag. Never tagged with
  * a user or a token.
  *
@@ -53,6 +55,10 @@ public final class IdaasSessionMetrics implements ApplicationListener<Applicatio
 		else if (event instanceof AuthenticationSuccessEvent success
 				&& success.getAuthentication() instanceof IdaasAuthenticationToken) {
 			count("idaas.logins", "result", "SUCCESS");
+		}
+		else if (event instanceof AbstractAuthenticationFailureEvent failure
+				&& failure.getException() instanceof IdaasSocialFlowRequiredException required) {
+			count("idaas.logins", "result", required.getPendingFlow().branch().name());
 		}
 		else if (event instanceof AbstractAuthenticationFailureEvent failure
 				&& failure.getException() instanceof OAuth2AuthenticationException oauth2

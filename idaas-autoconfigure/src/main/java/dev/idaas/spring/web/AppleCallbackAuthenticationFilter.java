@@ -13,6 +13,8 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.idaas.spring.client.IdaasErrorCodes;
 import dev.idaas.spring.authentication.AppleAuthorizationCodeAuthenticationToken;
 import dev.idaas.spring.authentication.AppleUserName;
+import dev.idaas.spring.authentication.AppleUserNameReceivedEvent;
+import dev.idaas.spring.authentication.IdaasAuthenticationToken;
 import dev.idaas.spring.authentication.IdaasAuthenticationException;
 import dev.idaas.spring.client.IdaasErrorCategory;
 
@@ -132,7 +134,12 @@ public class AppleCallbackAuthenticationFilter extends AbstractAuthenticationPro
 		AppleAuthorizationCodeAuthenticationToken token = new AppleAuthorizationCodeAuthenticationToken(code,
 				this.deviceContextResolver.resolve(request, response), appleUserName(request.getParameter("user")));
 		token.setDetails(this.authenticationDetailsSource.buildDetails(request));
-		return getAuthenticationManager().authenticate(token);
+		Authentication result = getAuthenticationManager().authenticate(token);
+		AppleUserName name = token.getAppleUserName();
+		if (name != null && this.eventPublisher != null && result instanceof IdaasAuthenticationToken signedIn) {
+			this.eventPublisher.publishEvent(new AppleUserNameReceivedEvent(signedIn, name));
+		}
+		return result;
 	}
 
 	/**

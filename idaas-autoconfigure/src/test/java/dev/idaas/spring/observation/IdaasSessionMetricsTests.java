@@ -2,12 +2,19 @@ package dev.idaas.spring.observation;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
+import dev.idaas.spring.authentication.AppleAuthorizationCodeAuthenticationToken;
 import dev.idaas.spring.authentication.IdaasAuthenticationException;
+import dev.idaas.spring.authentication.IdaasAuthenticationFailureEvent;
+import dev.idaas.spring.authentication.IdaasSocialFlowRequiredException;
+import dev.idaas.spring.client.AppleLoginResult;
+import dev.idaas.spring.client.DeviceContext;
 import dev.idaas.spring.client.IdaasErrorCategory;
+import dev.idaas.spring.client.SocialFlowBranch;
 import dev.idaas.spring.web.IdTokenRefreshedEvent;
 import dev.idaas.spring.web.IdaasSessionEndReason;
 import dev.idaas.spring.web.IdaasSessionEndedEvent;
@@ -58,6 +65,17 @@ class IdaasSessionMetricsTests {
 		assertThat(this.registry.get("idaas.logins").tag("result", "IDAAS.SDK.USER.0039").counter().count())
 			.isEqualTo(1);
 		assertThat(this.registry.find("idaas.logins").counters()).hasSize(1);
+	}
+
+	@Test
+	void onApplicationEventWhenSocialFlowRequiredThenCountedByBranch() {
+		AppleAuthorizationCodeAuthenticationToken request = new AppleAuthorizationCodeAuthenticationToken("code-1",
+				new DeviceContext("ios17", "device-12345678", null, "JUnit", null), null);
+		IdaasSocialFlowRequiredException required = new IdaasSocialFlowRequiredException(
+				new AppleLoginResult.PendingSocialFlow(SocialFlowBranch.USER_REGISTER, "state", List.of("VERIFY_EMAIL")),
+				request);
+		this.metrics.onApplicationEvent(new IdaasAuthenticationFailureEvent(request, required));
+		assertThat(this.registry.get("idaas.logins").tag("result", "USER_REGISTER").counter().count()).isEqualTo(1);
 	}
 
 	@Test

@@ -12,11 +12,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import dev.idaas.spring.authentication.AppleUserNameReceivedEvent;
 import dev.idaas.spring.test.simulator.IdaasSimulator;
 import dev.idaas.spring.test.simulator.IdaasSimulatorExtension;
 import dev.idaas.spring.test.simulator.SimulatedUser;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.event.ApplicationEvents;
+import org.springframework.test.context.event.RecordApplicationEvents;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -51,7 +54,12 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
  */
 @SpringBootTest
 @AutoConfigureMockMvc
+@RecordApplicationEvents
 class AppleWebFlowTests {
+
+	@Autowired
+	ApplicationEvents events;
+
 
 	private static final String AUTHORIZE = "/login/idaas/apple/authorize";
 
@@ -153,6 +161,22 @@ class AppleWebFlowTests {
 		assertThat(user.getGivenName()).isEqualTo("Alice");
 		assertThat(user.getFamilyName()).isEqualTo("Liddell");
 		assertThat(user.getSubject()).isEqualTo("alice");
+		assertThat(this.events.stream(AppleUserNameReceivedEvent.class)).singleElement().satisfies((event) -> {
+			assertThat(event.getAppleUserName().fullName()).isEqualTo("Alice Liddell");
+			assertThat(event.getAppleUserName().email()).isEqualTo("x@privaterelay.appleid.com");
+			assertThat(event.getAuthentication().getName()).isEqualTo("alice");
+		});
+	}
+
+	@Test
+	void callbackWhenNoUserFieldThenNoNameEvent() throws Exception {
+		Cookie cookie = stateCookie(this.mvc.perform(get(AUTHORIZE)).andReturn());
+		this.mvc
+			.perform(post(CALLBACK).cookie(cookie)
+				.param("state", state(cookie))
+				.param("code", this.idaas.issueAppleCode(this.alice)))
+			.andExpect(status().isFound());
+		assertThat(this.events.stream(AppleUserNameReceivedEvent.class)).isEmpty();
 	}
 
 	@Test
