@@ -108,7 +108,7 @@ class ClusteredSessionRedisTests {
 			long size = cluster.storedContextSize(cookie);
 			System.out.println("[cluster] SPRING_SECURITY_CONTEXT stored by Spring Session Data Redis: " + size
 					+ " bytes (JDK serialization)");
-			assertThat(size).isPositive();
+			assertThat(size).isPositive().isLessThan(2048);
 
 			clock.advance(ID_TOKEN_TTL.plusSeconds(1));
 			int refreshesBefore = idaas.refreshRequestCount();
