@@ -66,6 +66,7 @@ BEHAVIOUR = {
     "IDAAS.STARTER.FLOW_EXPIRED": ("410", "the pending flow is older than idaas.login.pending-flow-timeout"),
     "IDAAS.STARTER.NO_PENDING_FLOW": ("409", "no bind/register flow in this session"),
     "IDAAS.STARTER.TOO_MANY_ATTEMPTS": ("410", "5 wrong codes: the flow is removed"),
+    "IDAAS.STARTER.TOO_MANY_CODES": ("429", "code send refused without calling IDaaS (idaas.login.max-code-sends, code-resend-interval); Retry-After in seconds"),
 }
 en, zh = props("messages.properties"), props("messages_zh.properties")
 rows = ["| code | English | 中文 | HTTP (JSON) | what the starter does |", "|---|---|---|---|---|"]

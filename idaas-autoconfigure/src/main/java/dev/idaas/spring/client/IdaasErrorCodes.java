@@ -140,6 +140,12 @@ public final class IdaasErrorCodes {
 	public static final String TOO_MANY_ATTEMPTS = "IDAAS.STARTER.TOO_MANY_ATTEMPTS";
 
 	/**
+	 * A verification code was refused for the pending bind or register flow: it already had the
+	 * most codes allowed, or the last one was sent too recently; nothing was sent.
+	 */
+	public static final String TOO_MANY_CODES = "IDAAS.STARTER.TOO_MANY_CODES";
+
+	/**
 	 * IDaaS answered {@code status: ACCESS_DENIED}.
 	 */
 	public static final String ACCESS_DENIED = "IDAAS.STARTER.ACCESS_DENIED";

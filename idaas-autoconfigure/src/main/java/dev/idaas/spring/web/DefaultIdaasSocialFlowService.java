@@ -39,6 +39,13 @@ import org.springframework.web.util.WebUtils;
  * ({@link IdaasErrorCodes#METHOD_NOT_ALLOWED}), and the phone number, email address and code are
  * well formed ({@link IdaasErrorCodes#INVALID_VERIFICATION}). A failed check calls nobody.
  * <p>
+ * Sending a code costs money and reaches a real phone or mailbox, so each pending flow gets at
+ * most {@link #setMaxCodeSends(int) 5} codes, at least {@link #setCodeResendInterval(Duration)
+ * 30 seconds} apart; a send beyond that calls nobody and throws a
+ * {@link TooManyVerificationCodesException} ({@link IdaasErrorCodes#TOO_MANY_CODES}) telling when
+ * to try again. A send counts unless IDaaS was busy or unreachable (then nothing went out); a new
+ * sign-in starts a new flow with a fresh count.
+ * <p>
  * Every rejection of a bind or register call by IDaaS (wrong or expired code, unknown user...)
  * counts as a failed attempt; after {@link #setMaxFailedAttempts(int) 5} the flow is removed and
  * {@link IdaasErrorCodes#TOO_MANY_ATTEMPTS} is thrown, so codes cannot be guessed. IDaaS's
@@ -60,6 +67,16 @@ public final class DefaultIdaasSocialFlowService implements IdaasSocialFlowServi
 	 * The default number of wrong codes after which the flow ends.
 	 */
 	public static final int DEFAULT_MAX_FAILED_ATTEMPTS = 5;
+
+	/**
+	 * The default number of verification codes a flow may send.
+	 */
+	public static final int DEFAULT_MAX_CODE_SENDS = 5;
+
+	/**
+	 * The default minimum time between two verification codes of a flow.
+	 */
+	public static final Duration DEFAULT_CODE_RESEND_INTERVAL = Duration.ofSeconds(30);
 
 	private static final Pattern PHONE = Pattern.compile("\\+?[0-9]{5,20}");
 
@@ -85,6 +102,10 @@ public final class DefaultIdaasSocialFlowService implements IdaasSocialFlowServi
 	private Duration pendingFlowTimeout = Duration.ofMinutes(10);
 
 	private int maxFailedAttempts = DEFAULT_MAX_FAILED_ATTEMPTS;
+
+	private int maxCodeSends = DEFAULT_MAX_CODE_SENDS;
+
+	private Duration codeResendInterval = DEFAULT_CODE_RESEND_INTERVAL;
 
 	private Clock clock = Clock.systemUTC();
 
@@ -132,6 +153,25 @@ public final class DefaultIdaasSocialFlowService implements IdaasSocialFlowServi
 	}
 
 	/**
+	 * Sets how many verification codes a pending flow may send in all.
+	 * @param maxCodeSends at least 1; defaults to 5
+	 */
+	public void setMaxCodeSends(int maxCodeSends) {
+		Assert.isTrue(maxCodeSends >= 1, "maxCodeSends must be at least 1");
+		this.maxCodeSends = maxCodeSends;
+	}
+
+	/**
+	 * Sets the minimum time between two verification codes of a pending flow.
+	 * @param codeResendInterval the interval, zero for none; defaults to 30 seconds
+	 */
+	public void setCodeResendInterval(Duration codeResendInterval) {
+		Assert.notNull(codeResendInterval, "codeResendInterval cannot be null");
+		Assert.isTrue(!codeResendInterval.isNegative(), "codeResendInterval cannot be negative");
+		this.codeResendInterval = codeResendInterval;
+	}
+
+	/**
 	 * Sets the clock.
 	 * @param clock the clock; defaults to the system UTC clock
 	 */
@@ -148,7 +188,8 @@ public final class DefaultIdaasSocialFlowService implements IdaasSocialFlowServi
 			return null;
 		}
 		return new PendingSocialFlowView(flow.branch(), flow.flows(), expiresAt(flow),
-				Math.max(0, this.maxFailedAttempts - flow.failedAttempts()));
+				Math.max(0, this.maxFailedAttempts - flow.failedAttempts()),
+				Math.max(0, this.maxCodeSends - flow.codesSent()), canResendAt(flow));
 	}
 
 	@Override
@@ -159,17 +200,48 @@ public final class DefaultIdaasSocialFlowService implements IdaasSocialFlowServi
 		Assert.notNull(target, "target cannot be null");
 		Assert.notNull(request, "request cannot be null");
 		Assert.notNull(response, "response cannot be null");
+		HttpSession session = request.getSession(false);
+		if (session == null) {
+			throw error(IdaasErrorCodes.NO_PENDING_FLOW, "No bind or register flow is pending",
+					IdaasErrorCategory.INVALID_REQUEST);
+		}
+		// One send at a time per session, so parallel requests cannot outrun the send count.
+		synchronized (WebUtils.getSessionMutex(session)) {
+			sendVerificationCodeLocked(branch, channel, target, request, response);
+		}
+	}
+
+	private void sendVerificationCodeLocked(SocialFlowBranch branch, VerificationChannel channel, String target,
+			HttpServletRequest request, HttpServletResponse response) {
 		PendingSocialFlow flow = pendingFlow(branch, request);
 		requireAllowed(flow, channel);
 		String validTarget = validTarget(channel, target);
+		Instant now = this.clock.instant();
+		boolean exhausted = flow.codesSent() >= this.maxCodeSends;
+		Instant canResendAt = canResendAt(flow);
+		// the first code never waits: createdAt may come from another clock (another node)
+		if (exhausted || (flow.lastCodeSentAt() != null && now.isBefore(canResendAt))) {
+			this.logger.debug("Refused a verification code for a pending " + branch + " flow after "
+					+ flow.codesSent() + " sent");
+			throw new TooManyVerificationCodesException(
+					exhausted ? "The flow has sent the most verification codes allowed"
+							: "The last verification code was sent too recently",
+					Duration.between(now, canResendAt));
+		}
 		DeviceContext device = this.deviceContextResolver.resolve(request, response);
 		try {
 			this.socialFlowClient.sendVerificationCode(channel, validTarget,
 					VerificationPurpose.of(flow.branch(), channel), device);
 		}
 		catch (IdaasApiException ex) {
+			if (ex.getCategory() != IdaasErrorCategory.TRANSIENT) {
+				// only "busy or unreachable" means nothing went out; without an answer or with an
+				// unintelligible one the code may have been sent, and a refusal still cost a call
+				this.pendingFlowRepository.save(flow.withCodeSent(now), request);
+			}
 			throw failure(ex);
 		}
+		this.pendingFlowRepository.save(flow.withCodeSent(now), request);
 		this.logger.debug("Sent a verification code for a pending " + branch + " flow by " + channel);
 	}
 
@@ -312,6 +384,15 @@ public final class DefaultIdaasSocialFlowService implements IdaasSocialFlowServi
 
 	private Instant expiresAt(PendingSocialFlow flow) {
 		return flow.createdAt().plus(this.pendingFlowTimeout);
+	}
+
+	private Instant canResendAt(PendingSocialFlow flow) {
+		if (flow.codesSent() >= this.maxCodeSends) {
+			// no more codes for this flow; a new sign-in after it expires starts a fresh count
+			return expiresAt(flow);
+		}
+		Instant last = flow.lastCodeSentAt();
+		return (last != null) ? last.plus(this.codeResendInterval) : flow.createdAt();
 	}
 
 	private static IdaasAuthenticationException expired() {

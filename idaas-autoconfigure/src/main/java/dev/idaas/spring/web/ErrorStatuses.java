@@ -10,8 +10,8 @@ import org.springframework.security.core.AuthenticationException;
 /**
  * The one mapping from an IDaaS failure to the HTTP status of its JSON answer: 401 denied or
  * invalid token, 403 disabled or not allowed, 400 bad request, 409/410 for bind/register flows
- * that are missing or over, 502 unintelligible upstream answer, 503 upstream busy or
- * unreachable.
+ * that are missing or over, 429 too many verification codes, 502 unintelligible upstream
+ * answer, 503 upstream busy or unreachable.
  *
  * @author idaas-spring-boot-starter
  * @since 0.1
@@ -29,6 +29,7 @@ final class ErrorStatuses {
 			case IdaasErrorCodes.FLOW_EXPIRED, IdaasErrorCodes.TOO_MANY_ATTEMPTS -> HttpStatus.GONE;
 			case IdaasErrorCodes.NO_PENDING_FLOW, IdaasErrorCodes.USER_ALREADY_EXISTS -> HttpStatus.CONFLICT;
 			case IdaasErrorCodes.METHOD_NOT_ALLOWED -> HttpStatus.FORBIDDEN;
+			case IdaasErrorCodes.TOO_MANY_CODES -> HttpStatus.TOO_MANY_REQUESTS;
 			case IdaasErrorCodes.INVALID_ID_TOKEN -> HttpStatus.UNAUTHORIZED;
 			default -> of(idaas.getCategory());
 		};

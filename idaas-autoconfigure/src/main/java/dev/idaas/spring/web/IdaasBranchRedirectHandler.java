@@ -106,8 +106,8 @@ public final class IdaasBranchRedirectHandler implements AuthenticationFailureHa
 			return;
 		}
 		var pending = required.getPendingFlow();
-		PendingSocialFlow flow = new PendingSocialFlow(pending.branch(), pending.stateToken(), pending.flows(),
-				this.clock.instant(), required.getLoginRequest().getAppleUserName(), 0);
+		PendingSocialFlow flow = PendingSocialFlow.started(pending.branch(), pending.stateToken(), pending.flows(),
+				this.clock.instant(), required.getLoginRequest().getAppleUserName());
 		if (request.getSession(false) != null) {
 			// the flow is about to bind an identity: never into a session someone else may know
 			request.changeSessionId();

@@ -22,6 +22,7 @@ import dev.idaas.spring.client.SocialFlowBranch;
 import dev.idaas.spring.client.VerificationChannel;
 
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.authentication.event.InteractiveAuthenticationSuccessEvent;
 import org.springframework.security.core.AuthenticationException;
@@ -65,8 +66,9 @@ import org.springframework.web.util.UriComponentsBuilder;
  * answer JSON requests {@code {"error_code":..,"error_msg":..}} in the request's language with
  * {@code 400} (malformed input, wrong code), {@code 401} (invalid id_token), {@code 403} (method
  * not allowed, user disabled), {@code 409} (no pending flow of this branch, user exists),
- * {@code 410} (flow expired or ended after too many wrong codes: sign in again) or {@code 503}
- * (IDaaS busy or unreachable).
+ * {@code 410} (flow expired or ended after too many wrong codes: sign in again), {@code 429}
+ * (too many codes sent for this flow, or the last one too recently, with a {@code Retry-After}
+ * in seconds) or {@code 503} (IDaaS busy or unreachable).
  *
  * @author idaas-spring-boot-starter
  * @since 0.1
@@ -306,6 +308,9 @@ public final class IdaasSocialFlowFilter extends OncePerRequestFilter {
 			this.logger.debug("Bind or register step failed: " + errorCode);
 		}
 		if (this.jsonRequestMatcher.matches(request)) {
+			if (exception instanceof TooManyVerificationCodesException tooMany) {
+				response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(tooMany.getRetryAfterSeconds()));
+			}
 			JsonResponseWriter.writeError(response, ErrorStatuses.of(exception).value(), errorCode,
 					this.errorMessages.getMessage(errorCode, request.getLocale()));
 			return;

@@ -38,7 +38,8 @@ public interface IdaasSocialFlowService {
 	 * @param request the request
 	 * @param response the response
 	 * @throws IdaasAuthenticationException when no matching flow is pending, it expired, the
-	 * method is not allowed, the target is malformed or IDaaS fails
+	 * method is not allowed, the target is malformed, the flow may not send another code yet
+	 * ({@link TooManyVerificationCodesException}) or IDaaS fails
 	 */
 	void sendVerificationCode(SocialFlowBranch branch, VerificationChannel channel, String target,
 			HttpServletRequest request, HttpServletResponse response);

@@ -19,12 +19,14 @@ import dev.idaas.spring.test.simulator.SentVerificationCode;
 import dev.idaas.spring.test.simulator.SimulatedUser;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.mock.web.MockHttpServletResponse;
 import org.springframework.mock.web.MockHttpSession;
@@ -41,6 +43,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.redirectedUrl;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
@@ -199,7 +202,7 @@ class IdaasSocialFlowFilterTests {
 		MockHttpSession session = login(this.idaas.issueSocialBindCode(), "SOCIAL_BIND");
 		PendingSocialFlow flow = (PendingSocialFlow) session.getAttribute(HttpSessionPendingSocialFlowRepository.ATTRIBUTE);
 		session.setAttribute(HttpSessionPendingSocialFlowRepository.ATTRIBUTE, new PendingSocialFlow(flow.branch(),
-				"unknown-state-token", flow.flows(), flow.createdAt(), null, 0));
+				"unknown-state-token", flow.flows(), flow.createdAt(), null, 0, 0, null));
 		this.mvc.perform(bind(session, "/idaas/bind", "123456"))
 			.andExpect(status().isGone())
 			.andExpect(jsonPath("$.error_code").value("IDAAS.STARTER.FLOW_EXPIRED"));
@@ -262,7 +265,7 @@ class IdaasSocialFlowFilterTests {
 			.andExpect(jsonPath("$.error_code").value("IDAAS.SDK.COM.0002"))
 			.andExpect(jsonPath("$.error_msg").value("系统繁忙,请稍后再试"));
 		assertThat(this.idaas.requestCount(IdaasSimulator.SMS_SEND_PATH)).isEqualTo(3);
-		assertThat(session.getAttribute(HttpSessionPendingSocialFlowRepository.ATTRIBUTE)).isNotNull();
+		assertThat(stored(session).codesSent()).as("nothing went out: not counted, no interval").isZero();
 		sendPhoneCode(session, "/idaas/bind");
 		this.mvc.perform(bind(session, "/idaas/bind", "123456")).andExpect(status().isOk());
 	}
@@ -344,6 +347,112 @@ class IdaasSocialFlowFilterTests {
 	}
 
 	@Test
+	void sendCodeWhenSixthSendThenTooManyRequestsWithRetryAfterAndOnlyFiveSent() throws Exception {
+		MockHttpSession session = login(this.idaas.issueSocialBindCode(), "SOCIAL_BIND");
+		for (int i = 0; i < 5; i++) {
+			sendPhoneCode(session, "/idaas/bind");
+			clock.advance(Duration.ofSeconds(30));
+		}
+		PendingSocialFlow flow = stored(session);
+		assertThat(flow.codesSent()).isEqualTo(5);
+		Duration untilExpiry = Duration.between(clock.instant(), flow.createdAt().plus(Duration.ofMinutes(10)));
+		long expectedRetryAfter = untilExpiry.getSeconds() + ((untilExpiry.getNano() > 0) ? 1 : 0);
+		assertThat(expectedRetryAfter).isBetween(440L, 455L);
+
+		this.mvc.perform(json(post("/idaas/bind/code"), session,
+				"{\"method\":\"VERIFY_PHONE\",\"target\":\"" + this.alice.mobile() + "\"}")
+			.header("Accept-Language", "zh"))
+			.andExpect(status().isTooManyRequests())
+			.andExpect(header().string(HttpHeaders.RETRY_AFTER, Long.toString(expectedRetryAfter)))
+			.andExpect(jsonPath("$.error_code").value("IDAAS.STARTER.TOO_MANY_CODES"))
+			.andExpect(jsonPath("$.error_msg").value("验证码请求过于频繁,请稍后再试"));
+		this.mvc.perform(json(post("/idaas/bind/code"), session,
+				"{\"method\":\"VERIFY_EMAIL\",\"target\":\"" + this.alice.email() + "\"}"))
+			.andExpect(status().isTooManyRequests())
+			.andExpect(jsonPath("$.error_code").value("IDAAS.STARTER.TOO_MANY_CODES"));
+
+		assertThat(this.idaas.requestCount(IdaasSimulator.SMS_SEND_PATH)).isEqualTo(5);
+		assertThat(this.idaas.requestCount(IdaasSimulator.EMAIL_SEND_PATH)).isZero();
+		assertThat(this.idaas.sentVerificationCodes())
+			.filteredOn((sent) -> sent.recipient().equals(this.alice.mobile()))
+			.hasSize(5);
+		assertThat(stored(session).codesSent()).isEqualTo(5);
+		PendingSocialFlowView view = pageView(session, "/idaas/bind");
+		assertThat(view.codeSendsRemaining()).isZero();
+		assertThat(view.canResendAt()).isEqualTo(view.expiresAt());
+		// a code already sent still finishes the flow
+		this.mvc.perform(bind(session, "/idaas/bind", "123456")).andExpect(status().isOk());
+	}
+
+	@Test
+	void sendCodeWhenWithinResendIntervalThenTooManyRequestsUntilClockMoves() throws Exception {
+		MockHttpSession session = login(this.idaas.issueSocialBindCode(), "SOCIAL_BIND");
+		sendPhoneCode(session, "/idaas/bind");
+		Instant sentAt = clock.instant();
+		clock.advance(Duration.ofSeconds(10));
+
+		this.mvc.perform(json(post("/idaas/bind/code"), session,
+				"{\"method\":\"VERIFY_PHONE\",\"target\":\"" + this.alice.mobile() + "\"}"))
+			.andExpect(status().isTooManyRequests())
+			.andExpect(header().string(HttpHeaders.RETRY_AFTER, "20"))
+			.andExpect(jsonPath("$.error_code").value("IDAAS.STARTER.TOO_MANY_CODES"))
+			.andExpect(jsonPath("$.error_msg").value("Too many verification codes requested, please try again later"));
+		// another channel or address is the same flow: still refused
+		this.mvc.perform(json(post("/idaas/bind/code"), session,
+				"{\"method\":\"VERIFY_EMAIL\",\"target\":\"" + this.alice.email() + "\"}"))
+			.andExpect(status().isTooManyRequests())
+			.andExpect(header().string(HttpHeaders.RETRY_AFTER, "20"));
+		assertThat(this.idaas.requestCount(IdaasSimulator.SMS_SEND_PATH)).isEqualTo(1);
+		assertThat(this.idaas.requestCount(IdaasSimulator.EMAIL_SEND_PATH)).isZero();
+		PendingSocialFlowView view = pageView(session, "/idaas/bind");
+		assertThat(view.canResendAt()).isEqualTo(sentAt.plusSeconds(30));
+		assertThat(view.codeSendsRemaining()).isEqualTo(4);
+
+		clock.advance(Duration.ofSeconds(20));
+		sendPhoneCode(session, "/idaas/bind");
+		assertThat(this.idaas.requestCount(IdaasSimulator.SMS_SEND_PATH)).isEqualTo(2);
+		assertThat(stored(session).codesSent()).isEqualTo(2);
+		assertThat(stored(session).lastCodeSentAt()).isEqualTo(sentAt.plusSeconds(30));
+	}
+
+	@Test
+	void browserFormWhenCodeResentTooSoonThenRedirectsBackWithCode() throws Exception {
+		MockHttpSession session = login(this.idaas.issueSocialBindCode(), "SOCIAL_BIND");
+		this.mvc.perform(post("/idaas/bind/code").session(session).with(requestedSession(session)).with(csrf())
+			.param("method", "VERIFY_PHONE").param("target", this.alice.mobile()))
+			.andExpect(status().isFound())
+			.andExpect(redirectedUrl("/idaas/bind?sent"));
+		this.mvc.perform(post("/idaas/bind/code").session(session).with(requestedSession(session)).with(csrf())
+			.param("method", "VERIFY_PHONE").param("target", this.alice.mobile()))
+			.andExpect(status().isFound())
+			.andExpect(redirectedUrl("/idaas/bind?error&code=IDAAS.STARTER.TOO_MANY_CODES"));
+		assertThat(this.idaas.requestCount(IdaasSimulator.SMS_SEND_PATH)).isEqualTo(1);
+	}
+
+	@Test
+	void sendCodeWhenNewAppleLoginThenNewFlowWithFreshCount() throws Exception {
+		MockHttpSession session = login(this.idaas.issueSocialBindCode(), "SOCIAL_BIND");
+		for (int i = 0; i < 5; i++) {
+			sendPhoneCode(session, "/idaas/bind");
+			clock.advance(Duration.ofSeconds(30));
+		}
+		this.mvc.perform(json(post("/idaas/bind/code"), session,
+				"{\"method\":\"VERIFY_PHONE\",\"target\":\"" + this.alice.mobile() + "\"}"))
+			.andExpect(status().isTooManyRequests());
+
+		login(session, this.idaas.issueSocialBindCode(), "SOCIAL_BIND");
+		assertThat(stored(session).codesSent()).isZero();
+		assertThat(stored(session).lastCodeSentAt()).isNull();
+		sendPhoneCode(session, "/idaas/bind");
+		this.mvc.perform(json(post("/idaas/bind/code"), session,
+				"{\"method\":\"VERIFY_PHONE\",\"target\":\"" + this.alice.mobile() + "\"}"))
+			.andExpect(status().isTooManyRequests())
+			.andExpect(header().string(HttpHeaders.RETRY_AFTER, "30"));
+		assertThat(this.idaas.requestCount(IdaasSimulator.SMS_SEND_PATH)).isEqualTo(1);
+		assertThat(stored(session).codesSent()).isEqualTo(1);
+	}
+
+	@Test
 	void getPageWhenFlowPendingThenPublicViewAsRequestAttribute() throws Exception {
 		MockHttpSession session = login(this.idaas.issueUserRegisterCode(List.of("VERIFY_EMAIL")), "USER_REGISTER");
 		MvcResult result = this.mvc.perform(get("/idaas/register").session(session).with(requestedSession(session))).andReturn();
@@ -354,6 +463,8 @@ class IdaasSocialFlowFilterTests {
 		assertThat(view.flows()).containsExactly("VERIFY_EMAIL");
 		assertThat(view.allows("VERIFY_PHONE")).isFalse();
 		assertThat(view.attemptsRemaining()).isEqualTo(5);
+		assertThat(view.codeSendsRemaining()).isEqualTo(5);
+		assertThat(view.canResendAt()).isBeforeOrEqualTo(Instant.now());
 		assertThat(view.expiresAt()).isAfter(Instant.now().plus(Duration.ofMinutes(9)));
 		MvcResult none = this.mvc.perform(get("/idaas/bind").session(new MockHttpSession())).andReturn();
 		assertThat(none.getRequest().getAttribute(IdaasSocialFlowFilter.PENDING_FLOW_ATTRIBUTE)).isNull();
@@ -362,7 +473,11 @@ class IdaasSocialFlowFilterTests {
 	// helpers
 
 	private MockHttpSession login(String appleCode, String expectedStatus) throws Exception {
-		MockHttpSession session = new MockHttpSession();
+		return login(new MockHttpSession(), appleCode, expectedStatus);
+	}
+
+	private MockHttpSession login(MockHttpSession session, String appleCode, String expectedStatus)
+			throws Exception {
 		MvcResult result = this.mvc
 			.perform(json(post("/login/idaas/apple"), session, "{\"code\":\"" + appleCode + "\"}"))
 			.andExpect(status().isOk())
@@ -372,6 +487,15 @@ class IdaasSocialFlowFilterTests {
 		assertThat(session.getAttribute(HttpSessionPendingSocialFlowRepository.ATTRIBUTE)).isNotNull();
 		this.idaas.resetRecordsAndFaults();
 		return session;
+	}
+
+	private static PendingSocialFlow stored(MockHttpSession session) {
+		return (PendingSocialFlow) session.getAttribute(HttpSessionPendingSocialFlowRepository.ATTRIBUTE);
+	}
+
+	private PendingSocialFlowView pageView(MockHttpSession session, String url) throws Exception {
+		MvcResult result = this.mvc.perform(get(url).session(session).with(requestedSession(session))).andReturn();
+		return (PendingSocialFlowView) result.getRequest().getAttribute(IdaasSocialFlowFilter.PENDING_FLOW_ATTRIBUTE);
 	}
 
 	private void sendPhoneCode(MockHttpSession session, String url) throws Exception {
@@ -436,6 +560,21 @@ class IdaasSocialFlowFilterTests {
 	@EnableAutoConfiguration
 	@Import(MeController.class)
 	static class TestApplication {
+
+		@Bean
+		static BeanPostProcessor socialFlowServiceClock() {
+			return new BeanPostProcessor() {
+
+				@Override
+				public Object postProcessAfterInitialization(Object bean, String beanName) {
+					if (bean instanceof DefaultIdaasSocialFlowService service) {
+						service.setClock(clock);
+					}
+					return bean;
+				}
+
+			};
+		}
 
 		@Bean
 		PendingSocialFlowRepository pendingSocialFlowRepository() {
