@@ -368,6 +368,17 @@ public class IdaasProperties {
 		 */
 		private Duration pendingFlowTimeout = Duration.ofMinutes(10);
 
+		/**
+		 * How many verification codes (SMS or email) one pending bind or register flow may send;
+		 * more need a new sign-in.
+		 */
+		private int maxCodeSends = 5;
+
+		/**
+		 * Minimum time between two verification codes of one pending bind or register flow.
+		 */
+		private Duration codeResendInterval = Duration.ofSeconds(30);
+
 		public String getProcessingUrl() {
 			return this.processingUrl;
 		}
@@ -422,6 +433,22 @@ public class IdaasProperties {
 
 		public void setPendingFlowTimeout(Duration pendingFlowTimeout) {
 			this.pendingFlowTimeout = pendingFlowTimeout;
+		}
+
+		public int getMaxCodeSends() {
+			return this.maxCodeSends;
+		}
+
+		public void setMaxCodeSends(int maxCodeSends) {
+			this.maxCodeSends = maxCodeSends;
+		}
+
+		public Duration getCodeResendInterval() {
+			return this.codeResendInterval;
+		}
+
+		public void setCodeResendInterval(Duration codeResendInterval) {
+			this.codeResendInterval = codeResendInterval;
 		}
 
 	}

@@ -49,6 +49,15 @@ final class IdaasPropertiesValidator {
 					"Set idaas.http.max-attempts to 1 (no retries) or more.");
 		}
 		positive("idaas.login.pending-flow-timeout", properties.getLogin().getPendingFlowTimeout());
+		if (properties.getLogin().getMaxCodeSends() < 1) {
+			throw new IdaasConfigurationException("idaas.login.max-code-sends", "must be at least 1",
+					"Set idaas.login.max-code-sends to 1 or more (default 5).");
+		}
+		Duration resendInterval = properties.getLogin().getCodeResendInterval();
+		if (resendInterval == null || resendInterval.isNegative()) {
+			throw new IdaasConfigurationException("idaas.login.code-resend-interval", "must not be negative",
+					"Set idaas.login.code-resend-interval to a duration such as 30s, or 0s for none.");
+		}
 		IdaasProperties.Apple apple = properties.getApple();
 		if (apple.getRedirectUri() != null && !"https".equalsIgnoreCase(apple.getRedirectUri().getScheme())
 				&& !isLoopback(apple.getRedirectUri())) {

@@ -114,7 +114,10 @@ public final class IdaasWebSecurityAutoConfiguration {
 			DeviceContextResolver deviceContextResolver) {
 		DefaultIdaasSocialFlowService service = new DefaultIdaasSocialFlowService(socialFlowClient, client,
 				tokenFactory, pendingFlowRepository, deviceContextResolver);
-		service.setPendingFlowTimeout(this.properties.getLogin().getPendingFlowTimeout());
+		IdaasProperties.Login login = this.properties.getLogin();
+		service.setPendingFlowTimeout(login.getPendingFlowTimeout());
+		service.setMaxCodeSends(login.getMaxCodeSends());
+		service.setCodeResendInterval(login.getCodeResendInterval());
 		return service;
 	}
 

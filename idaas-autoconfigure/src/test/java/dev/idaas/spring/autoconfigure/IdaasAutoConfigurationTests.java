@@ -1,5 +1,7 @@
 package dev.idaas.spring.autoconfigure;
 
+import java.time.Duration;
+
 import org.junit.jupiter.api.Test;
 
 import dev.idaas.spring.authentication.IdaasAuthenticationTokenFactory;
@@ -11,6 +13,7 @@ import dev.idaas.spring.client.IdaasSocialFlowClient;
 import dev.idaas.spring.observation.ObservedIdaasClient;
 import dev.idaas.spring.web.IdTokenRefreshLock;
 import dev.idaas.spring.web.IdTokenRefresher;
+import dev.idaas.spring.web.DefaultIdaasSocialFlowService;
 import dev.idaas.spring.web.IdaasBearerTokenInterceptor;
 import dev.idaas.spring.web.IdaasLogoutHandler;
 import dev.idaas.spring.web.IdaasSocialFlowService;
@@ -193,6 +196,23 @@ class IdaasAutoConfigurationTests {
 			.run((context) -> assertThat(context).hasNotFailed().hasSingleBean(IdaasClient.class));
 		this.webRunner.withPropertyValues("idaas.base-url=http://localhost:8089")
 			.run((context) -> assertThat(context).hasNotFailed().hasSingleBean(IdaasClient.class));
+	}
+
+	@Test
+	void autoConfigurationWhenCodeSendLimitsSetThenSocialFlowServiceUsesThem() {
+		this.webRunner.withPropertyValues("idaas.login.max-code-sends=3", "idaas.login.code-resend-interval=45s")
+			.run((context) -> assertThat(context).getBean(IdaasSocialFlowService.class)
+				.isInstanceOf(DefaultIdaasSocialFlowService.class)
+				.hasFieldOrPropertyWithValue("maxCodeSends", 3)
+				.hasFieldOrPropertyWithValue("codeResendInterval", Duration.ofSeconds(45)));
+	}
+
+	@Test
+	void autoConfigurationWhenCodeSendLimitsInvalidThenStartupFailsNamingProperty() {
+		this.webRunner.withPropertyValues("idaas.login.max-code-sends=0")
+			.run(failsWith("idaas.login.max-code-sends", "Set idaas.login.max-code-sends to 1 or more"));
+		this.webRunner.withPropertyValues("idaas.login.code-resend-interval=-1s")
+			.run(failsWith("idaas.login.code-resend-interval", "Set idaas.login.code-resend-interval"));
 	}
 
 	@Test
