@@ -4,6 +4,8 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 
+import dev.idaas.spring.web.AppleAuthorizationStateCookieRepository;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -40,7 +42,7 @@ class SignInBrowserTests extends BrowserTestSupport {
 		assertThat(session.isHttpOnly()).isTrue();
 		assertThat(session.getSameSite()).isEqualTo("Lax");
 		// the single-use Apple state cookie is gone
-		assertThat(this.driver.manage().getCookieNamed("IDAAS_APPLE_STATE")).isNull();
+		assertThat(this.driver.manage().getCookieNamed(AppleAuthorizationStateCookieRepository.DEFAULT_COOKIE_NAME)).isNull();
 	}
 
 	@Test

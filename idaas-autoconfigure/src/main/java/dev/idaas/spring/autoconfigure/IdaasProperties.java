@@ -495,6 +495,13 @@ public class IdaasProperties {
 		 */
 		private Duration stateTimeout = Duration.ofMinutes(10);
 
+		/**
+		 * Secret (at least 32 characters) that signs the state cookie. Unset means a random
+		 * key per node: set the same secret on every node when the authorize request and
+		 * Apple's callback may reach different nodes.
+		 */
+		private @Nullable String stateSecret;
+
 		public @Nullable String getClientId() {
 			return this.clientId;
 		}
@@ -549,6 +556,14 @@ public class IdaasProperties {
 
 		public void setStateTimeout(Duration stateTimeout) {
 			this.stateTimeout = stateTimeout;
+		}
+
+		public @Nullable String getStateSecret() {
+			return this.stateSecret;
+		}
+
+		public void setStateSecret(@Nullable String stateSecret) {
+			this.stateSecret = stateSecret;
 		}
 
 	}

@@ -7,6 +7,8 @@ import java.time.Duration;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.idaas.spring.web.AppleAuthorizationStateCookieRepository;
+
 import org.springframework.util.StringUtils;
 
 /**
@@ -63,6 +65,15 @@ final class IdaasPropertiesValidator {
 				&& !isLoopback(apple.getRedirectUri())) {
 			throw new IdaasConfigurationException("idaas.apple.redirect-uri", "Apple requires an HTTPS redirect URI",
 					"Set idaas.apple.redirect-uri to the https:// URL registered with Apple.");
+		}
+		if (apple.getStateSecret() != null
+				&& apple.getStateSecret().length() < AppleAuthorizationStateCookieRepository.MIN_SECRET_LENGTH) {
+			// never echo the secret itself
+			throw new IdaasConfigurationException("idaas.apple.state-secret",
+					"must be at least " + AppleAuthorizationStateCookieRepository.MIN_SECRET_LENGTH + " characters",
+					"Set idaas.apple.state-secret to the same random value of at least "
+							+ AppleAuthorizationStateCookieRepository.MIN_SECRET_LENGTH
+							+ " characters on every node (e.g. openssl rand -base64 32), or remove it to use a random key per node.");
 		}
 	}
 

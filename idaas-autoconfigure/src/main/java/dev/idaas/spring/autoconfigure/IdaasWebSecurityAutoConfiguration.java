@@ -128,7 +128,8 @@ public final class IdaasWebSecurityAutoConfiguration {
 		IdaasProperties.Apple apple = this.properties.getApple();
 		IdaasLoginSettings.Apple appleSettings = StringUtils.hasText(apple.getClientId())
 				? new IdaasLoginSettings.Apple(apple.getClientId(), apple.getAuthorizeUri(), apple.getRedirectUri(),
-						apple.getScope(), apple.getAuthorizationUrl(), apple.getCallbackUrl(), apple.getStateTimeout())
+						apple.getScope(), apple.getAuthorizationUrl(), apple.getCallbackUrl(), apple.getStateTimeout(),
+						apple.getStateSecret())
 				: null;
 		return new IdaasLoginSettings(login.getProcessingUrl(), login.getLoginPage(), login.getFailureUrl(),
 				login.getDefaultSuccessUrl(), login.getBindUrl(), login.getRegisterUrl(), appleSettings);

@@ -397,6 +397,9 @@ public final class IdaasLoginConfigurer<H extends HttpSecurityBuilder<H>>
 			AppleAuthorizationStateCookieRepository states = new AppleAuthorizationStateCookieRepository(
 					apple.callbackUrl());
 			states.setTimeout(apple.stateTimeout());
+			if (apple.stateSecret() != null) {
+				states.setSecret(apple.stateSecret());
+			}
 			AppleAuthorizationRequestRedirectFilter redirect = new AppleAuthorizationRequestRedirectFilter(
 					apple.authorizeUri(), apple.clientId(), states);
 			redirect.setAuthorizationUrl(apple.authorizationUrl());

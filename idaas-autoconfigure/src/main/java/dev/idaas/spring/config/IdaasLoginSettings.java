@@ -54,9 +54,11 @@ public record IdaasLoginSettings(String processingUrl, String loginPage, String 
 	 * @param authorizationUrl path that starts the flow
 	 * @param callbackUrl path Apple posts to
 	 * @param stateTimeout lifetime of the state
+	 * @param stateSecret the secret the state cookie is signed with, shared by every node, or
+	 * {@code null} for a random key per node
 	 */
 	public record Apple(String clientId, URI authorizeUri, @Nullable URI redirectUri, String scope,
-			String authorizationUrl, String callbackUrl, Duration stateTimeout) {
+			String authorizationUrl, String callbackUrl, Duration stateTimeout, @Nullable String stateSecret) {
 
 		/**
 		 * Creates Apple settings.
@@ -68,6 +70,30 @@ public record IdaasLoginSettings(String processingUrl, String loginPage, String 
 			Assert.hasText(authorizationUrl, "authorizationUrl cannot be empty");
 			Assert.hasText(callbackUrl, "callbackUrl cannot be empty");
 			Assert.notNull(stateTimeout, "stateTimeout cannot be null");
+		}
+
+		/**
+		 * Creates Apple settings whose state cookie is signed with a random key per node.
+		 * @param clientId the Apple Services ID
+		 * @param authorizeUri Apple's authorize endpoint
+		 * @param redirectUri the registered redirect URI, or {@code null} to derive it from
+		 * the request
+		 * @param scope the scopes asked from Apple
+		 * @param authorizationUrl path that starts the flow
+		 * @param callbackUrl path Apple posts to
+		 * @param stateTimeout lifetime of the state
+		 */
+		public Apple(String clientId, URI authorizeUri, @Nullable URI redirectUri, String scope,
+				String authorizationUrl, String callbackUrl, Duration stateTimeout) {
+			this(clientId, authorizeUri, redirectUri, scope, authorizationUrl, callbackUrl, stateTimeout, null);
+		}
+
+		@Override
+		public String toString() {
+			return "Apple[clientId=" + this.clientId + ", authorizeUri=" + this.authorizeUri + ", redirectUri="
+					+ this.redirectUri + ", scope=" + this.scope + ", authorizationUrl=" + this.authorizationUrl
+					+ ", callbackUrl=" + this.callbackUrl + ", stateTimeout=" + this.stateTimeout + ", stateSecret="
+					+ ((this.stateSecret != null) ? "***" : null) + "]";
 		}
 
 	}

@@ -1,6 +1,7 @@
 package dev.idaas.spring.web;
 
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -9,6 +10,9 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
@@ -26,6 +30,15 @@ import org.springframework.web.util.WebUtils;
  * cross-site {@code POST}, which carries no {@code SameSite=Lax} session cookie, so the session
  * cannot hold the state. A state is usable once: the cookie is expired on the callback and,
  * on this node, a consumed state is remembered until it would have expired anyway.
+ * <p>
+ * The cookie value is authenticated with an HMAC-SHA256 over the state, the target path, the
+ * issue time and the cookie's purpose, so a cookie planted by someone who can set cookies for
+ * the site (a sibling subdomain, a cookie-tossing bug) is refused, and a genuine cookie's
+ * target path or issue time cannot be changed. By default the key is random and made when
+ * the repository is created, so only this node accepts its cookies and a restart ends the
+ * sign-ins in progress; in a cluster where the authorize request and Apple's callback may
+ * reach different nodes, give every node the same secret with {@link #setSecret(String)}
+ * ({@code idaas.apple.state-secret}).
  *
  * @author idaas-spring-boot-starter
  * @since 0.1
@@ -33,9 +46,21 @@ import org.springframework.web.util.WebUtils;
 public final class AppleAuthorizationStateCookieRepository {
 
 	/**
-	 * The default cookie name.
+	 * The default cookie name. The {@code __Secure-} prefix makes browsers refuse the cookie
+	 * unless it is {@code Secure} and set over HTTPS; {@code __Host-} would also forbid a
+	 * {@code Domain}, but requires {@code Path=/}, and this cookie is scoped to the callback.
 	 */
-	public static final String DEFAULT_COOKIE_NAME = "IDAAS_APPLE_STATE";
+	public static final String DEFAULT_COOKIE_NAME = "__Secure-IDAAS_APPLE_STATE";
+
+	/**
+	 * The shortest secret {@link #setSecret(String)} accepts, in characters.
+	 */
+	public static final int MIN_SECRET_LENGTH = 32;
+
+	private static final String MAC_ALGORITHM = "HmacSHA256";
+
+	// part of every MAC, so a value signed with the same secret for another purpose never passes
+	private static final String PURPOSE = "idaas-apple-authorization-state-v1";
 
 	private static final int MAX_REMEMBERED = 10_000;
 
@@ -44,6 +69,8 @@ public final class AppleAuthorizationStateCookieRepository {
 	private final SecureRandom random = new SecureRandom();
 
 	private final Map<String, Instant> consumed = new ConcurrentHashMap<>();
+
+	private SecretKeySpec key;
 
 	private String cookieName = DEFAULT_COOKIE_NAME;
 
@@ -58,6 +85,22 @@ public final class AppleAuthorizationStateCookieRepository {
 	public AppleAuthorizationStateCookieRepository(String callbackPath) {
 		Assert.isTrue(LocalRedirects.isLocal(callbackPath), "callbackPath must be a local path");
 		this.callbackPath = callbackPath;
+		byte[] random = new byte[32];
+		this.random.nextBytes(random);
+		this.key = new SecretKeySpec(random, MAC_ALGORITHM);
+	}
+
+	/**
+	 * Sets the secret the cookie is signed with, instead of the random key of this instance:
+	 * every node that shares it accepts the others' cookies. Use a random value of at least
+	 * {@value #MIN_SECRET_LENGTH} characters and keep it out of logs.
+	 * @param secret the secret
+	 */
+	public void setSecret(String secret) {
+		Assert.notNull(secret, "secret cannot be null");
+		Assert.isTrue(secret.length() >= MIN_SECRET_LENGTH,
+				() -> "secret must be at least " + MIN_SECRET_LENGTH + " characters");
+		this.key = new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), MAC_ALGORITHM);
 	}
 
 	/**
@@ -103,9 +146,9 @@ public final class AppleAuthorizationStateCookieRepository {
 		String target = (state.targetPath() != null) ? Base64.getUrlEncoder()
 			.withoutPadding()
 			.encodeToString(state.targetPath().getBytes(StandardCharsets.UTF_8)) : "";
+		String value = state.state() + "." + target + "." + this.clock.instant().getEpochSecond();
 		response.addHeader(HttpHeaders.SET_COOKIE,
-				cookie(request, state.state() + "." + target + "." + this.clock.instant().getEpochSecond(), this.timeout)
-					.toString());
+				cookie(request, value + "." + mac(value), this.timeout).toString());
 		return state;
 	}
 
@@ -126,7 +169,12 @@ public final class AppleAuthorizationStateCookieRepository {
 		}
 		response.addHeader(HttpHeaders.SET_COOKIE, cookie(request, "", Duration.ZERO).toString());
 		String[] parts = cookie.getValue().split("\\.", -1);
-		if (postedState == null || parts.length != 3 || !MessageDigest.isEqual(
+		if (parts.length != 4 || !MessageDigest.isEqual(
+				mac(parts[0] + "." + parts[1] + "." + parts[2]).getBytes(StandardCharsets.US_ASCII),
+				parts[3].getBytes(StandardCharsets.US_ASCII))) {
+			return null;
+		}
+		if (postedState == null || !MessageDigest.isEqual(
 				parts[0].getBytes(StandardCharsets.US_ASCII), postedState.getBytes(StandardCharsets.US_ASCII))) {
 			return null;
 		}
@@ -141,6 +189,22 @@ public final class AppleAuthorizationStateCookieRepository {
 			return null;
 		}
 		return new AppleAuthorizationState(postedState, decode(parts[1]));
+	}
+
+	private String mac(String value) {
+		try {
+			Mac mac = Mac.getInstance(MAC_ALGORITHM);
+			mac.init(this.key);
+			mac.update(PURPOSE.getBytes(StandardCharsets.US_ASCII));
+			mac.update((byte) 0);
+			return Base64.getUrlEncoder()
+				.withoutPadding()
+				.encodeToString(mac.doFinal(value.getBytes(StandardCharsets.UTF_8)));
+		}
+		catch (GeneralSecurityException ex) {
+			// HmacSHA256 is required of every Java platform
+			throw new IllegalStateException(MAC_ALGORITHM + " is not available", ex);
+		}
 	}
 
 	private static @Nullable Instant issuedAt(String epochSeconds) {

@@ -119,6 +119,46 @@ class IdaasAutoConfigurationTests {
 	}
 
 	@Test
+	void autoConfigurationWhenStateSecretThenAppleSettingsCarryItMasked() {
+		String secret = "state-secret-0123456789abcdefghijklmn";
+		this.webRunner.withPropertyValues("idaas.apple.client-id=com.example.web", "idaas.apple.state-secret=" + secret)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				IdaasLoginSettings.Apple apple = context.getBean(IdaasLoginSettings.class).apple();
+				assertThat(apple.stateSecret()).isEqualTo(secret);
+				assertThat(apple.toString()).contains("stateSecret=***").doesNotContain(secret);
+				assertThat(context.getBean(IdaasLoginSettings.class).toString()).doesNotContain(secret);
+			});
+	}
+
+	@Test
+	void autoConfigurationWhenNoStateSecretThenRandomKeyPerNode() {
+		this.webRunner.withPropertyValues("idaas.apple.client-id=com.example.web")
+			.run((context) -> assertThat(context.getBean(IdaasLoginSettings.class).apple().stateSecret()).isNull());
+	}
+
+	@Test
+	void autoConfigurationWhenStateSecretTooShortThenStartupFailsNamingProperty() {
+		String secret = "short-secret-0123456789abcdefgh";
+		assertThat(secret).hasSize(31);
+		this.webRunner.withPropertyValues("idaas.apple.client-id=com.example.web", "idaas.apple.state-secret=" + secret)
+			.run(failsWith("idaas.apple.state-secret", "at least 32 characters").andThen((context) -> {
+				assertThat(context.getStartupFailure()).hasStackTraceContaining("at least 32 characters");
+				assertThat(new IdaasConfigurationFailureAnalyzer().analyze(context.getStartupFailure()).getDescription())
+					.doesNotContain(secret);
+			}));
+		this.webRunner.withPropertyValues("idaas.apple.state-secret=").run(failsWith("idaas.apple.state-secret",
+				"idaas.apple.state-secret"));
+	}
+
+	@Test
+	void autoConfigurationWhenStateSecretOfMinimumLengthThenStarts() {
+		this.webRunner.withPropertyValues("idaas.apple.client-id=com.example.web",
+				"idaas.apple.state-secret=" + "s".repeat(32))
+			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	@Test
 	void autoConfigurationWhenUserClientThenUserClientWins() {
 		this.webRunner.withUserConfiguration(UserClientConfiguration.class).run((context) -> {
 			assertThat(context).hasSingleBean(IdaasClient.class);

@@ -1,8 +1,12 @@
 package dev.idaas.spring.web;
 
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.time.Instant;
 import java.util.Base64;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpSession;
@@ -43,6 +47,7 @@ import org.springframework.web.util.UriComponents;
 import org.springframework.web.util.UriComponentsBuilder;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.redirectedUrl;
@@ -65,7 +70,10 @@ class AppleWebFlowTests {
 
 	private static final String CALLBACK = "/login/idaas/apple/callback";
 
-	private static final String STATE_COOKIE = "IDAAS_APPLE_STATE";
+	private static final String STATE_COOKIE = "__Secure-IDAAS_APPLE_STATE";
+
+	// lets a test forge what only a holder of the secret could: a correctly signed cookie
+	private static final String STATE_SECRET = "test-state-secret-0123456789abcdefghijklmnop";
 
 	@RegisterExtension
 	static IdaasSimulatorExtension extension = new IdaasSimulatorExtension();
@@ -74,6 +82,7 @@ class AppleWebFlowTests {
 	static void idaasProperties(DynamicPropertyRegistry registry) {
 		extension.simulator().registerProperties(registry);
 		registry.add("idaas.apple.client-id", () -> "com.example.web");
+		registry.add("idaas.apple.state-secret", () -> STATE_SECRET);
 		registry.add("idaas.apple.authorize-uri",
 				() -> extension.simulator().baseUrl() + IdaasSimulator.AUTHORIZE_PATH);
 	}
@@ -112,7 +121,8 @@ class AppleWebFlowTests {
 		assertThat(state).matches("[A-Za-z0-9_-]{43}");
 		assertThat(response.getHeader("Cache-Control")).isEqualTo("no-store");
 		String setCookie = response.getHeader("Set-Cookie");
-		assertThat(setCookie).startsWith(STATE_COOKIE + "=" + state + ".")
+		// state, no target, issue time, MAC (HMAC-SHA256, base64url)
+		assertThat(setCookie).matches(STATE_COOKIE + "=" + state + "\\.\\.[0-9]+\\.[A-Za-z0-9_-]{43};.*")
 			.contains("; Path=" + CALLBACK + ";")
 			.contains("Max-Age=600")
 			.contains("Secure")
@@ -195,14 +205,74 @@ class AppleWebFlowTests {
 	@ValueSource(strings = { "//evil.example", "https://evil.example", "/\\evil.example", "/%2F%2Fevil.example",
 			"/%5Cevil.example", "\\\\evil.example", "http:evil.example", "/\tevil", "javascript:alert(1)" })
 	void callbackWhenForgedTargetThenNeverLeavesSite(String target) throws Exception {
+		// signed with the secret, as if it leaked, so the target check itself is what is tested
 		String state = "forged-state-" + Math.abs(target.hashCode()) + "-" + System.nanoTime();
-		Cookie cookie = new Cookie(STATE_COOKIE, state + "."
-				+ Base64.getUrlEncoder().withoutPadding().encodeToString(target.getBytes(StandardCharsets.UTF_8)) + "."
-				+ Instant.now().getEpochSecond());
+		Cookie cookie = new Cookie(STATE_COOKIE,
+				signed(state + "." + encode(target) + "." + Instant.now().getEpochSecond(), STATE_SECRET));
 		String code = this.idaas.issueAppleCode(this.alice);
 		this.mvc.perform(post(CALLBACK).cookie(cookie).param("state", state).param("code", code))
 			.andExpect(status().isFound())
 			.andExpect(redirectedUrl("/"));
+		assertThat(this.idaas.loginRequestCount()).isEqualTo(1);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "", ".", ".AAAA", ".not-a-mac", ".c2lnbmF0dXJl" })
+	void callbackWhenPlantedCookieWithoutValidMacThenRejectedWithoutUpstreamCall(String mac) throws Exception {
+		// someone who can set cookies for the site plants a state cookie and posts the same state
+		String state = "planted-state-" + System.nanoTime();
+		Cookie planted = new Cookie(STATE_COOKIE, state + ".." + Instant.now().getEpochSecond() + mac);
+		String code = this.idaas.issueAppleCode(this.alice);
+		MvcResult result = this.mvc.perform(post(CALLBACK).cookie(planted).param("state", state).param("code", code))
+			.andExpect(status().isFound())
+			.andExpect(redirectedUrl("/login?error&code=IDAAS.STARTER.INVALID_STATE"))
+			.andReturn();
+		assertThat(signedIn(result)).isNull();
+		assertThat(this.idaas.loginRequestCount()).isZero();
+	}
+
+	@Test
+	void callbackWhenPlantedCookieSignedWithAnotherSecretThenRejectedWithoutUpstreamCall() throws Exception {
+		String state = "planted-state-" + System.nanoTime();
+		Cookie planted = new Cookie(STATE_COOKIE, signed(state + ".." + Instant.now().getEpochSecond(),
+				"attacker-secret-0123456789abcdefghijklmnopq"));
+		String code = this.idaas.issueAppleCode(this.alice);
+		this.mvc.perform(post(CALLBACK).cookie(planted).param("state", state).param("code", code))
+			.andExpect(status().isFound())
+			.andExpect(redirectedUrl("/login?error&code=IDAAS.STARTER.INVALID_STATE"));
+		assertThat(this.idaas.loginRequestCount()).isZero();
+	}
+
+	@Test
+	void callbackWhenGenuineCookieTargetTamperedThenRejectedWithoutUpstreamCall() throws Exception {
+		MockHttpSession session = new MockHttpSession();
+		this.mvc.perform(get("/private").session(session).accept(MediaType.TEXT_HTML)).andExpect(status().isFound());
+		Cookie genuine = stateCookie(this.mvc.perform(get(AUTHORIZE).session(session)).andReturn());
+		String[] parts = genuine.getValue().split("\\.");
+		assertThat(parts).hasSize(4);
+		assertThat(parts[1]).isEqualTo(encode("/private?continue"));
+		Cookie tampered = new Cookie(STATE_COOKIE,
+				parts[0] + "." + encode("/admin") + "." + parts[2] + "." + parts[3]);
+		String code = this.idaas.issueAppleCode(this.alice);
+		this.mvc.perform(post(CALLBACK).cookie(tampered).param("state", parts[0]).param("code", code))
+			.andExpect(status().isFound())
+			.andExpect(redirectedUrl("/login?error&code=IDAAS.STARTER.INVALID_STATE"));
+		assertThat(this.idaas.loginRequestCount()).isZero();
+	}
+
+	@Test
+	void callbackWhenGenuineCookieIssueTimeTamperedThenRejectedWithoutUpstreamCall() throws Exception {
+		Cookie genuine = stateCookie(this.mvc.perform(get(AUTHORIZE)).andReturn());
+		String[] parts = genuine.getValue().split("\\.", -1);
+		assertThat(parts).hasSize(4);
+		// pushed into the future, the cookie would otherwise outlive its 10 minutes
+		Cookie tampered = new Cookie(STATE_COOKIE, parts[0] + "." + parts[1] + "."
+				+ (Long.parseLong(parts[2]) + 3600) + "." + parts[3]);
+		String code = this.idaas.issueAppleCode(this.alice);
+		this.mvc.perform(post(CALLBACK).cookie(tampered).param("state", parts[0]).param("code", code))
+			.andExpect(status().isFound())
+			.andExpect(redirectedUrl("/login?error&code=IDAAS.STARTER.INVALID_STATE"));
+		assertThat(this.idaas.loginRequestCount()).isZero();
 	}
 
 	@Test
@@ -261,7 +331,8 @@ class AppleWebFlowTests {
 		Cookie fresh = stateCookie(this.mvc.perform(get(AUTHORIZE)).andReturn());
 		String state = state(fresh);
 		long elevenMinutesAgo = Instant.now().minusSeconds(660).getEpochSecond();
-		Cookie expired = new Cookie(STATE_COOKIE, state + ".." + elevenMinutesAgo);
+		// correctly signed, so only its age refuses it
+		Cookie expired = new Cookie(STATE_COOKIE, signed(state + ".." + elevenMinutesAgo, STATE_SECRET));
 		String code = this.idaas.issueAppleCode(this.alice);
 		this.mvc.perform(post(CALLBACK).cookie(expired).param("state", state).param("code", code))
 			.andExpect(status().isFound())
@@ -326,10 +397,42 @@ class AppleWebFlowTests {
 	}
 
 	@Test
+	void logoutWhenAppleConfiguredThenStateCookieExpiredOnCallbackPath() throws Exception {
+		MockHttpServletResponse response = this.mvc.perform(post("/logout").with(csrf()))
+			.andExpect(status().isFound())
+			.andReturn()
+			.getResponse();
+		Cookie expired = response.getCookie(STATE_COOKIE);
+		assertThat(expired).isNotNull();
+		assertThat(expired.getMaxAge()).isZero();
+		assertThat(expired.getPath()).isEqualTo(CALLBACK);
+		// browsers ignore a __Secure- cookie without Secure, so the clearing cookie needs it too
+		assertThat(expired.getSecure()).isTrue();
+	}
+
+	@Test
 	void loginPageWhenAppleConfiguredThenLinksToAuthorize() throws Exception {
 		MvcResult result = this.mvc.perform(get("/login")).andExpect(status().isOk()).andReturn();
 		assertThat(result.getResponse().getContentAsString(StandardCharsets.UTF_8))
 			.contains("<a class=\"apple\" href=\"" + AUTHORIZE + "\">Sign in with Apple</a>");
+	}
+
+	private static String encode(String target) {
+		return Base64.getUrlEncoder().withoutPadding().encodeToString(target.getBytes(StandardCharsets.UTF_8));
+	}
+
+	/**
+	 * The cookie value as the repository signs it: HMAC-SHA256 over the purpose, a zero byte
+	 * and {@code state.target.issued}.
+	 */
+	private static String signed(String value, String secret) throws GeneralSecurityException {
+		Mac mac = Mac.getInstance("HmacSHA256");
+		mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+		mac.update("idaas-apple-authorization-state-v1".getBytes(StandardCharsets.US_ASCII));
+		mac.update((byte) 0);
+		return value + "." + Base64.getUrlEncoder()
+			.withoutPadding()
+			.encodeToString(mac.doFinal(value.getBytes(StandardCharsets.UTF_8)));
 	}
 
 	private static String decode(String value) {

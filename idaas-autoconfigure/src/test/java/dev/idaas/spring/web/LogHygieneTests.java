@@ -82,6 +82,8 @@ class LogHygieneTests {
 
 	static final MutableClock refresherClock = new MutableClock(Instant.now());
 
+	static final String STATE_SECRET = "state-secret-" + randomToken(24);
+
 	@RegisterExtension
 	static final IdaasSimulatorExtension extension = new IdaasSimulatorExtension();
 
@@ -90,6 +92,7 @@ class LogHygieneTests {
 		extension.simulator().registerProperties(registry);
 		registry.add("idaas.apple.authorize-uri",
 				() -> extension.simulator().baseUrl() + IdaasSimulator.AUTHORIZE_PATH);
+		registry.add("idaas.apple.state-secret", () -> STATE_SECRET);
 	}
 
 	@Autowired
@@ -135,10 +138,13 @@ class LogHygieneTests {
 		// 2. Apple web flow: authorize, then the form_post callback with the state cookie;
 		// then a callback with a forged state
 		MvcResult authorize = perform(get("/login/idaas/apple/authorize"), 302);
-		Cookie stateCookie = authorize.getResponse().getCookie("IDAAS_APPLE_STATE");
+		Cookie stateCookie = authorize.getResponse().getCookie("__Secure-IDAAS_APPLE_STATE");
 		assertThat(stateCookie).isNotNull();
 		String state = secret("apple state", stateCookie.getValue().substring(0, stateCookie.getValue().indexOf('.')));
 		secret("apple state cookie", stateCookie.getValue());
+		secret("apple state cookie signature",
+				stateCookie.getValue().substring(stateCookie.getValue().lastIndexOf('.') + 1));
+		secret("apple state secret", STATE_SECRET);
 		String webCode = secret("apple code (web)", this.idaas.issueAppleCode(alice));
 		MockHttpSession web = session();
 		perform(post("/login/idaas/apple/callback").session(web).cookie(stateCookie).param("state", state)
