@@ -3,6 +3,7 @@ package dev.idaas.spring.web;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 import jakarta.servlet.http.HttpServletRequest;
@@ -200,15 +201,11 @@ public final class DefaultIdaasSocialFlowService implements IdaasSocialFlowServi
 		Assert.notNull(target, "target cannot be null");
 		Assert.notNull(request, "request cannot be null");
 		Assert.notNull(response, "response cannot be null");
-		HttpSession session = request.getSession(false);
-		if (session == null) {
-			throw error(IdaasErrorCodes.NO_PENDING_FLOW, "No bind or register flow is pending",
-					IdaasErrorCategory.INVALID_REQUEST);
-		}
-		// One send at a time per session, so parallel requests cannot outrun the send count.
-		synchronized (WebUtils.getSessionMutex(session)) {
+		// one send at a time per session, so parallel requests cannot outrun the send count
+		inSessionLock(request, () -> {
 			sendVerificationCodeLocked(branch, channel, target, request, response);
-		}
+			return null;
+		});
 	}
 
 	private void sendVerificationCodeLocked(SocialFlowBranch branch, VerificationChannel channel, String target,
@@ -254,14 +251,23 @@ public final class DefaultIdaasSocialFlowService implements IdaasSocialFlowServi
 		Assert.notNull(verifyCode, "verifyCode cannot be null");
 		Assert.notNull(request, "request cannot be null");
 		Assert.notNull(response, "response cannot be null");
+		// one attempt at a time per session, so parallel guesses cannot outrun the attempt count
+		return inSessionLock(request,
+				() -> finishLocked(branch, channel, target, verifyCode, request, response));
+	}
+
+	/**
+	 * Runs one step of a pending flow under the session's mutex (per node: Spring Session
+	 * sessions on other nodes are not covered).
+	 */
+	private <T> T inSessionLock(HttpServletRequest request, Supplier<T> step) {
 		HttpSession session = request.getSession(false);
 		if (session == null) {
 			throw error(IdaasErrorCodes.NO_PENDING_FLOW, "No bind or register flow is pending",
 					IdaasErrorCategory.INVALID_REQUEST);
 		}
-		// One attempt at a time per session, so parallel guesses cannot outrun the attempt count.
 		synchronized (WebUtils.getSessionMutex(session)) {
-			return finishLocked(branch, channel, target, verifyCode, request, response);
+			return step.get();
 		}
 	}
 
