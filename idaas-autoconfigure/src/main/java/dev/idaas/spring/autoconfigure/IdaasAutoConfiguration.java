@@ -18,6 +18,7 @@ import dev.idaas.spring.jwt.IdTokenVerifier;
 import dev.idaas.spring.jwt.JwkSetKeySource;
 import dev.idaas.spring.jwt.JwksIdTokenVerifier;
 import dev.idaas.spring.observation.ObservedIdaasClient;
+import dev.idaas.spring.observation.ObservedIdaasSocialFlowClient;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
@@ -74,7 +75,7 @@ public final class IdaasAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	IdaasSocialFlowClient idaasSocialFlowClient(ObjectProvider<RestClient.Builder> restClientBuilder,
-			IdaasErrorMessages errorMessages) {
+			IdaasErrorMessages errorMessages, ObjectProvider<ObservationRegistry> observationRegistry) {
 		IdaasProperties.Http http = this.properties.getHttp();
 		RestClient restClient = RestClientIdaasClient.createRestClient(builder(restClientBuilder), baseUrl(),
 				http.getConnectTimeout(), http.getReadTimeout());
@@ -82,7 +83,8 @@ public final class IdaasAutoConfiguration {
 		client.setMaxAttempts(http.getMaxAttempts());
 		client.setBackoff(http.getInitialBackoff(), http.getMaxBackoff());
 		client.setErrorMessages(errorMessages);
-		return client;
+		return new ObservedIdaasSocialFlowClient(client,
+				observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));
 	}
 
 	@Bean

@@ -63,7 +63,7 @@ public final class IdaasSessionMetrics implements ApplicationListener<Applicatio
 		else if (event instanceof AbstractAuthenticationFailureEvent failure
 				&& failure.getException() instanceof OAuth2AuthenticationException oauth2
 				&& oauth2.getError().getErrorCode().startsWith("IDAAS.")) {
-			count("idaas.logins", "result", ObservedIdaasClient.errorCodeTag(oauth2.getError().getErrorCode()));
+			count("idaas.logins", "result", IdaasClientObservation.errorCodeTag(oauth2.getError().getErrorCode()));
 		}
 	}
 

@@ -1,16 +1,9 @@
 package dev.idaas.spring.observation;
 
-import java.util.function.Function;
-import java.util.function.Supplier;
-import java.util.regex.Pattern;
-
-import io.micrometer.common.KeyValue;
-import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 
 import dev.idaas.spring.client.AppleLoginResult;
 import dev.idaas.spring.client.DeviceContext;
-import dev.idaas.spring.client.IdaasApiException;
 import dev.idaas.spring.client.IdaasClient;
 import dev.idaas.spring.client.TokenRefreshResult;
 
@@ -32,9 +25,7 @@ public final class ObservedIdaasClient implements IdaasClient {
 	/**
 	 * The name of the observation.
 	 */
-	public static final String OBSERVATION_NAME = "idaas.client.requests";
-
-	private static final Pattern ERROR_CODE_SHAPE = Pattern.compile("IDAAS\\.(SDK\\.[A-Z]{1,10}\\.\\d{4}|STARTER\\.[A-Z_]{1,40})");
+	public static final String OBSERVATION_NAME = IdaasClientObservation.NAME;
 
 	private final IdaasClient delegate;
 
@@ -54,12 +45,14 @@ public final class ObservedIdaasClient implements IdaasClient {
 
 	@Override
 	public AppleLoginResult loginWithApple(String code, DeviceContext device) {
-		return observe("login", () -> this.delegate.loginWithApple(code, device), ObservedIdaasClient::outcome);
+		return IdaasClientObservation.observe(this.registry, "login", () -> this.delegate.loginWithApple(code, device),
+				ObservedIdaasClient::outcome);
 	}
 
 	@Override
 	public TokenRefreshResult refreshIdToken(String sessionToken, DeviceContext device) {
-		return observe("refresh", () -> this.delegate.refreshIdToken(sessionToken, device), (result) -> "REFRESHED");
+		return IdaasClientObservation.observe(this.registry, "refresh",
+				() -> this.delegate.refreshIdToken(sessionToken, device), (result) -> "REFRESHED");
 	}
 
 	static String outcome(AppleLoginResult result) {
@@ -70,42 +63,6 @@ public final class ObservedIdaasClient implements IdaasClient {
 			return pending.branch().name();
 		}
 		return "ACCESS_DENIED";
-	}
-
-	/**
-	 * The error code as a tag: kept when it has the vendor's or the starter's shape, so an
-	 * upstream sending arbitrary codes cannot explode the number of time series.
-	 */
-	static String errorCodeTag(String errorCode) {
-		return ERROR_CODE_SHAPE.matcher(errorCode).matches() ? errorCode : "other";
-	}
-
-	private <T> T observe(String endpoint, Supplier<T> call, Function<T, String> outcome) {
-		Observation observation = Observation.createNotStarted(OBSERVATION_NAME, this.registry)
-			.contextualName("idaas " + endpoint)
-			.lowCardinalityKeyValue("endpoint", endpoint)
-			.start();
-		try (Observation.Scope scope = observation.openScope()) {
-			T result = call.get();
-			observation.lowCardinalityKeyValue(KeyValue.of("outcome", outcome.apply(result)))
-				.lowCardinalityKeyValue("error_code", "none");
-			return result;
-		}
-		catch (IdaasApiException ex) {
-			observation.lowCardinalityKeyValue("outcome", ex.getCategory().name())
-				.lowCardinalityKeyValue("error_code", errorCodeTag(ex.getErrorCode()))
-				.error(ex);
-			throw ex;
-		}
-		catch (RuntimeException ex) {
-			observation.lowCardinalityKeyValue("outcome", "ERROR")
-				.lowCardinalityKeyValue("error_code", "none")
-				.error(ex);
-			throw ex;
-		}
-		finally {
-			observation.stop();
-		}
 	}
 
 }

@@ -19,6 +19,9 @@ import dev.idaas.spring.client.AppleLoginResult;
 import dev.idaas.spring.client.DeviceContext;
 import dev.idaas.spring.client.IdaasApiException;
 import dev.idaas.spring.client.RestClientIdaasClient;
+import dev.idaas.spring.client.RestClientIdaasSocialFlowClient;
+import dev.idaas.spring.client.VerificationChannel;
+import dev.idaas.spring.client.VerificationPurpose;
 import dev.idaas.spring.test.simulator.IdaasSimulator;
 import dev.idaas.spring.test.simulator.SimulatedUser;
 
@@ -42,12 +45,15 @@ class ObservedIdaasClientTests {
 
 	private IdaasSimulator simulator;
 
+	private ObservationRegistry registry;
+
 	private ObservedIdaasClient client;
 
 	@BeforeEach
 	void setUp() {
 		this.simulator = new IdaasSimulator().start().registerUser(this.alice);
-		ObservationRegistry registry = ObservationRegistry.create();
+		this.registry = ObservationRegistry.create();
+		ObservationRegistry registry = this.registry;
 		registry.observationConfig().observationHandler(new ObservationHandler<>() {
 
 			@Override
@@ -118,10 +124,27 @@ class ObservedIdaasClientTests {
 
 	@Test
 	void errorCodeTagWhenUnknownShapeThenOther() {
-		assertThat(ObservedIdaasClient.errorCodeTag("IDAAS.SDK.PARAM.0023")).isEqualTo("IDAAS.SDK.PARAM.0023");
-		assertThat(ObservedIdaasClient.errorCodeTag("IDAAS.STARTER.UPSTREAM_TIMEOUT"))
+		assertThat(IdaasClientObservation.errorCodeTag("IDAAS.SDK.PARAM.0023")).isEqualTo("IDAAS.SDK.PARAM.0023");
+		assertThat(IdaasClientObservation.errorCodeTag("IDAAS.STARTER.UPSTREAM_TIMEOUT"))
 			.isEqualTo("IDAAS.STARTER.UPSTREAM_TIMEOUT");
-		assertThat(ObservedIdaasClient.errorCodeTag("random-" + System.nanoTime())).isEqualTo("other");
+		assertThat(IdaasClientObservation.errorCodeTag("random-" + System.nanoTime())).isEqualTo("other");
+	}
+
+	@Test
+	void sendVerificationCodeWhenObservedThenEndpointAndOutcomeTagged() {
+		RestClientIdaasSocialFlowClient delegate = new RestClientIdaasSocialFlowClient(RestClientIdaasClient
+			.createRestClient(RestClient.builder(), this.simulator.baseUrl(), Duration.ofSeconds(2), Duration.ofSeconds(5)),
+				this.simulator.clientId());
+		ObservedIdaasSocialFlowClient social = new ObservedIdaasSocialFlowClient(delegate, this.registry);
+		String stateToken = "not-a-state-token";
+		social.sendVerificationCode(VerificationChannel.SMS, "13800000001", VerificationPurpose.BIND_MOBILE_SMS, DEVICE);
+		assertThatExceptionOfType(IdaasApiException.class).isThrownBy(
+				() -> social.bind(stateToken, VerificationChannel.SMS, "13800000001", "123456", DEVICE));
+		assertThat(this.stopped).hasSize(2);
+		assertThat(tags(this.stopped.get(0))).containsEntry("endpoint", "send-code").containsEntry("outcome", "CODE_SENT");
+		assertThat(tags(this.stopped.get(1))).containsEntry("endpoint", "bind")
+			.containsEntry("error_code", "IDAAS.SDK.PARAM.0016");
+		assertThat(this.stopped.get(1).toString()).doesNotContain(stateToken).doesNotContain("123456");
 	}
 
 	private static Map<String, String> tags(Observation.Context context) {
