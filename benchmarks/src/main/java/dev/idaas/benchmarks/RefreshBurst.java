@@ -13,6 +13,7 @@ import jakarta.servlet.Filter;
 
 import dev.idaas.spring.authentication.IdaasAuthenticationToken;
 import dev.idaas.spring.test.simulator.MutableClock;
+import dev.idaas.spring.web.session.IdTokenRefreshFilter;
 
 import org.springframework.mock.web.MockFilterChain;
 import org.springframework.mock.web.MockHttpServletRequest;

@@ -7,6 +7,8 @@ import java.util.concurrent.TimeUnit;
 import jakarta.servlet.Filter;
 
 import dev.idaas.spring.authentication.IdaasAuthenticationToken;
+import dev.idaas.spring.web.session.IdTokenRefreshFilter;
+import dev.idaas.spring.web.session.IdTokenRefresher;
 
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

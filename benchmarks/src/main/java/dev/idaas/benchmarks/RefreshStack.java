@@ -16,8 +16,9 @@ import dev.idaas.spring.jwt.JwkSetKeySource;
 import dev.idaas.spring.jwt.JwksIdTokenVerifier;
 import dev.idaas.spring.test.simulator.IdaasSimulator;
 import dev.idaas.spring.test.simulator.SimulatedUser;
-import dev.idaas.spring.web.IdTokenRefreshFilter;
-import dev.idaas.spring.web.IdTokenRefresher;
+import dev.idaas.spring.web.session.IdTokenRefreshFilter;
+import dev.idaas.spring.web.session.IdTokenRefresher;
+import dev.idaas.spring.web.session.RefreshTestStack;
 
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;

@@ -4,7 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 
-import dev.idaas.spring.web.AppleAuthorizationStateCookieRepository;
+import dev.idaas.spring.web.apple.AppleAuthorizationStateCookieRepository;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -6,10 +6,10 @@ import java.util.Locale;
 
 import dev.idaas.spring.client.IdaasErrorMessages;
 import dev.idaas.spring.client.SocialFlowBranch;
-import dev.idaas.spring.web.PendingSocialFlow;
-import dev.idaas.spring.web.IdaasSocialFlowFilter;
-import dev.idaas.spring.web.PendingSocialFlowRepository;
-import dev.idaas.spring.web.PendingSocialFlowView;
+import dev.idaas.spring.web.flow.PendingSocialFlow;
+import dev.idaas.spring.web.flow.IdaasSocialFlowFilter;
+import dev.idaas.spring.web.flow.PendingSocialFlowRepository;
+import dev.idaas.spring.web.flow.PendingSocialFlowView;
 import jakarta.servlet.http.HttpServletRequest;
 import org.jspecify.annotations.Nullable;
 

@@ -7,7 +7,7 @@ import java.time.Duration;
 
 import org.jspecify.annotations.Nullable;
 
-import dev.idaas.spring.web.AppleAuthorizationStateCookieRepository;
+import dev.idaas.spring.web.apple.AppleAuthorizationStateCookieRepository;
 
 import org.springframework.util.StringUtils;
 

@@ -5,8 +5,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 import dev.idaas.spring.authentication.IdaasAuthenticationToken;
 import dev.idaas.spring.authentication.IdaasSocialFlowRequiredException;
-import dev.idaas.spring.web.IdTokenRefreshedEvent;
-import dev.idaas.spring.web.IdaasSessionEndedEvent;
+import dev.idaas.spring.web.session.IdTokenRefreshedEvent;
+import dev.idaas.spring.web.session.IdaasSessionEndedEvent;
 
 import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ApplicationListener;

@@ -16,12 +16,17 @@ import org.springframework.security.core.AuthenticationException;
  * @author idaas-spring-boot-starter
  * @since 0.1
  */
-final class ErrorStatuses {
+public final class ErrorStatuses {
 
 	private ErrorStatuses() {
 	}
 
-	static HttpStatus of(AuthenticationException exception) {
+	/**
+	 * Returns the HTTP status of the JSON answer to a failed sign-in step.
+	 * @param exception the failure
+	 * @return its status; {@code 401} for anything that is not an IDaaS failure
+	 */
+	public static HttpStatus of(AuthenticationException exception) {
 		if (!(exception instanceof IdaasAuthenticationException idaas)) {
 			return HttpStatus.UNAUTHORIZED;
 		}

@@ -14,6 +14,8 @@ import org.springframework.security.web.authentication.AuthenticationSuccessHand
 import org.springframework.security.web.authentication.SavedRequestAwareAuthenticationSuccessHandler;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.util.Assert;
+import dev.idaas.spring.web.flow.HttpSessionPendingSocialFlowRepository;
+import dev.idaas.spring.web.flow.PendingSocialFlowRepository;
 
 /**
  * Answers a successful IDaaS login: a browser goes to the saved request or the default

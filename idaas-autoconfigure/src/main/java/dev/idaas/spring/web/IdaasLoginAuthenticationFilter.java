@@ -93,7 +93,7 @@ public class IdaasLoginAuthenticationFilter extends AbstractAuthenticationProces
 	 * @throws IdaasAuthenticationException when it is missing, over 4 KiB or has control
 	 * characters
 	 */
-	static String validCode(@Nullable String code) {
+	public static String validCode(@Nullable String code) {
 		if (code == null || code.isBlank()) {
 			throw invalidCode("The Apple authorization code is missing");
 		}

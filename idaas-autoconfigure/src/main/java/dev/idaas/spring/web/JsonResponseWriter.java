@@ -17,14 +17,21 @@ import org.springframework.http.MediaType;
  * @author idaas-spring-boot-starter
  * @since 0.1
  */
-final class JsonResponseWriter {
+public final class JsonResponseWriter {
 
 	private static final JsonMapper mapper = JsonMapper.builder().build();
 
 	private JsonResponseWriter() {
 	}
 
-	static void write(HttpServletResponse response, int status, Map<String, ?> body) throws IOException {
+	/**
+	 * Writes a JSON answer that is never cached.
+	 * @param response the response
+	 * @param status the HTTP status
+	 * @param body the fields of the JSON object
+	 * @throws IOException when the answer cannot be written
+	 */
+	public static void write(HttpServletResponse response, int status, Map<String, ?> body) throws IOException {
 		response.setStatus(status);
 		response.setContentType(MediaType.APPLICATION_JSON_VALUE);
 		response.setCharacterEncoding("UTF-8");
@@ -32,7 +39,15 @@ final class JsonResponseWriter {
 		mapper.writeValue(response.getOutputStream(), body);
 	}
 
-	static void writeError(HttpServletResponse response, int status, String errorCode, String message)
+	/**
+	 * Writes {@code {"error_code":..,"error_msg":..}}.
+	 * @param response the response
+	 * @param status the HTTP status
+	 * @param errorCode the error code
+	 * @param message the localized message
+	 * @throws IOException when the answer cannot be written
+	 */
+	public static void writeError(HttpServletResponse response, int status, String errorCode, String message)
 			throws IOException {
 		Map<String, Object> body = new LinkedHashMap<>();
 		body.put("error_code", errorCode);

@@ -13,12 +13,17 @@ import org.jspecify.annotations.Nullable;
  * @author idaas-spring-boot-starter
  * @since 0.1
  */
-final class LocalRedirects {
+public final class LocalRedirects {
 
 	private LocalRedirects() {
 	}
 
-	static boolean isLocal(@Nullable String target) {
+	/**
+	 * Whether the target is an absolute path on this site.
+	 * @param target the redirect target
+	 * @return {@code true} when it is safe to redirect to
+	 */
+	public static boolean isLocal(@Nullable String target) {
 		if (target == null || target.isEmpty() || target.charAt(0) != '/') {
 			return false;
 		}

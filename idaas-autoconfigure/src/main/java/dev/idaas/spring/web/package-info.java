@@ -1,5 +1,7 @@
 /**
- * Servlet filters and handlers: login entry points, the bind/register branch handler and the id_token refresh filter.
+ * Shared servlet pieces of IDaaS sign-in: the login filter and page, success and failure handlers, device facts and
+ * JSON answers. The features live in sub-packages: {@code apple} (web flow), {@code flow} (bind/register),
+ * {@code session} (refresh and logout).
  */
 @NullMarked
 package dev.idaas.spring.web;

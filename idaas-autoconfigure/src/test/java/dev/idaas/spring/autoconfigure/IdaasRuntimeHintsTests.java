@@ -16,7 +16,7 @@ import dev.idaas.spring.authentication.IdaasSessionState;
 import dev.idaas.spring.client.IdaasApiException;
 import dev.idaas.spring.client.IdaasErrorCategory;
 import dev.idaas.spring.client.SocialFlowBranch;
-import dev.idaas.spring.web.PendingSocialFlow;
+import dev.idaas.spring.web.flow.PendingSocialFlow;
 
 import org.springframework.aot.hint.MemberCategory;
 import org.springframework.aot.hint.RuntimeHints;

@@ -3,8 +3,8 @@ package dev.idaas.spring.autoconfigure;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 
-import dev.idaas.spring.web.IdTokenRefresher;
-import dev.idaas.spring.web.SpringSessionSecurityContextRepository;
+import dev.idaas.spring.web.session.IdTokenRefresher;
+import dev.idaas.spring.web.session.SpringSessionSecurityContextRepository;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.support.AbstractBeanDefinition;

@@ -15,9 +15,9 @@ import dev.idaas.spring.client.AppleLoginResult;
 import dev.idaas.spring.client.DeviceContext;
 import dev.idaas.spring.client.IdaasErrorCategory;
 import dev.idaas.spring.client.SocialFlowBranch;
-import dev.idaas.spring.web.IdTokenRefreshedEvent;
-import dev.idaas.spring.web.IdaasSessionEndReason;
-import dev.idaas.spring.web.IdaasSessionEndedEvent;
+import dev.idaas.spring.web.session.IdTokenRefreshedEvent;
+import dev.idaas.spring.web.session.IdaasSessionEndReason;
+import dev.idaas.spring.web.session.IdaasSessionEndedEvent;
 
 import org.springframework.security.authentication.TestingAuthenticationToken;
 import org.springframework.security.authentication.event.AuthenticationFailureBadCredentialsEvent;

@@ -9,6 +9,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import dev.idaas.spring.test.simulator.IdaasSimulator;
 import dev.idaas.spring.test.simulator.IdaasSimulatorExtension;
 import dev.idaas.spring.test.simulator.SimulatedUser;
+import dev.idaas.spring.web.flow.HttpSessionPendingSocialFlowRepository;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;

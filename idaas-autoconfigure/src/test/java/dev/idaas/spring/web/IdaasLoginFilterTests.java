@@ -16,6 +16,8 @@ import dev.idaas.spring.test.simulator.IdaasSimulatorExtension;
 import dev.idaas.spring.test.simulator.Malformation;
 import dev.idaas.spring.test.simulator.RecordedIdaasRequest;
 import dev.idaas.spring.test.simulator.SimulatedUser;
+import dev.idaas.spring.web.flow.HttpSessionPendingSocialFlowRepository;
+import dev.idaas.spring.web.flow.PendingSocialFlow;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;

@@ -28,6 +28,7 @@ import dev.idaas.spring.test.simulator.MutableClock;
 import dev.idaas.spring.test.simulator.RecordedIdaasRequest;
 import dev.idaas.spring.test.simulator.SentVerificationCode;
 import dev.idaas.spring.test.simulator.SimulatedUser;
+import dev.idaas.spring.web.session.IdTokenRefresher;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.config.BeanPostProcessor;

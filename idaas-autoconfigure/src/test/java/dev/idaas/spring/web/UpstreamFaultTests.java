@@ -32,6 +32,8 @@ import dev.idaas.spring.test.simulator.IdaasSimulator;
 import dev.idaas.spring.test.simulator.Malformation;
 import dev.idaas.spring.test.simulator.MutableClock;
 import dev.idaas.spring.test.simulator.SimulatedUser;
+import dev.idaas.spring.web.session.IdTokenRefreshFilter;
+import dev.idaas.spring.web.session.IdTokenRefresher;
 
 import org.springframework.http.MediaType;
 import org.springframework.mock.web.MockHttpServletResponse;

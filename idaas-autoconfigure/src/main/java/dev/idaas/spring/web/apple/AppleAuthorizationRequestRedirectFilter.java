@@ -1,0 +1,177 @@
+package dev.idaas.spring.web.apple;
+
+import java.io.IOException;
+import java.net.URI;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.http.HttpMethod;
+import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
+import org.springframework.security.web.savedrequest.RequestCache;
+import org.springframework.security.web.savedrequest.SavedRequest;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
+import org.springframework.util.Assert;
+import org.springframework.util.StringUtils;
+import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.util.UriComponents;
+import org.springframework.web.util.UriComponentsBuilder;
+import dev.idaas.spring.web.LocalRedirects;
+
+/**
+ * Starts Sign in with Apple on the web: {@code GET /login/idaas/apple/authorize} redirects
+ * the browser to Apple's authorize endpoint with {@code client_id}, {@code redirect_uri},
+ * {@code response_type=code}, {@code response_mode=form_post}, {@code scope} and a fresh
+ * random {@code state}, kept in its own cookie for the callback.
+ *
+ * @author idaas-spring-boot-starter
+ * @since 0.1
+ * @see AppleCallbackAuthenticationFilter
+ */
+public final class AppleAuthorizationRequestRedirectFilter extends OncePerRequestFilter {
+
+	/**
+	 * The default path that starts the flow.
+	 */
+	public static final String DEFAULT_AUTHORIZATION_URL = "/login/idaas/apple/authorize";
+
+	private final URI authorizeUri;
+
+	private final String clientId;
+
+	private final AppleAuthorizationStateCookieRepository stateRepository;
+
+	private RequestMatcher requestMatcher = PathPatternRequestMatcher.withDefaults()
+		.matcher(HttpMethod.GET, DEFAULT_AUTHORIZATION_URL);
+
+	private @Nullable URI redirectUri;
+
+	private String callbackPath = AppleCallbackAuthenticationFilter.DEFAULT_CALLBACK_URL;
+
+	private String scope = "name email";
+
+	private RequestCache requestCache = new HttpSessionRequestCache();
+
+	/**
+	 * Creates a filter.
+	 * @param authorizeUri Apple's authorize endpoint
+	 * @param clientId the Apple Services ID
+	 * @param stateRepository keeps the state for the callback
+	 */
+	public AppleAuthorizationRequestRedirectFilter(URI authorizeUri, String clientId,
+			AppleAuthorizationStateCookieRepository stateRepository) {
+		Assert.notNull(authorizeUri, "authorizeUri cannot be null");
+		Assert.hasText(clientId, "clientId cannot be empty");
+		Assert.notNull(stateRepository, "stateRepository cannot be null");
+		this.authorizeUri = authorizeUri;
+		this.clientId = clientId;
+		this.stateRepository = stateRepository;
+	}
+
+	/**
+	 * Sets the path that starts the flow (a {@code GET}).
+	 * @param authorizationUrl the path
+	 */
+	public void setAuthorizationUrl(String authorizationUrl) {
+		Assert.hasText(authorizationUrl, "authorizationUrl cannot be empty");
+		this.requestMatcher = PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.GET, authorizationUrl);
+	}
+
+	/**
+	 * Sets the redirect URI registered with Apple. By default it is built from the request:
+	 * {@code {scheme}://{host}{context}{callbackPath}}.
+	 * @param redirectUri the redirect URI, or {@code null} for the default
+	 */
+	public void setRedirectUri(@Nullable URI redirectUri) {
+		this.redirectUri = redirectUri;
+	}
+
+	/**
+	 * Sets the callback path used to build the default redirect URI.
+	 * @param callbackPath the path
+	 */
+	public void setCallbackPath(String callbackPath) {
+		Assert.isTrue(LocalRedirects.isLocal(callbackPath), "callbackPath must be a local path");
+		this.callbackPath = callbackPath;
+	}
+
+	/**
+	 * Sets the scopes asked from Apple (default {@code name email}).
+	 * @param scope the scopes, space separated; empty for none
+	 */
+	public void setScope(String scope) {
+		Assert.notNull(scope, "scope cannot be null");
+		this.scope = scope;
+	}
+
+	/**
+	 * Sets the request cache that holds the page the user wanted before signing in.
+	 * @param requestCache the request cache
+	 */
+	public void setRequestCache(RequestCache requestCache) {
+		Assert.notNull(requestCache, "requestCache cannot be null");
+		this.requestCache = requestCache;
+	}
+
+	@Override
+	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+			throws ServletException, IOException {
+		if (!this.requestMatcher.matches(request)) {
+			chain.doFilter(request, response);
+			return;
+		}
+		AppleAuthorizationState state = this.stateRepository.create(savedTargetPath(request, response), request,
+				response);
+		UriComponentsBuilder authorize = UriComponentsBuilder.fromUri(this.authorizeUri)
+			.queryParam("client_id", this.clientId)
+			.queryParam("redirect_uri", redirectUri(request).toString())
+			.queryParam("response_type", "code")
+			.queryParam("state", state.state());
+		if (StringUtils.hasText(this.scope)) {
+			// Apple requires form_post whenever scopes are asked for
+			authorize.queryParam("scope", this.scope).queryParam("response_mode", "form_post");
+		}
+		response.setHeader("Cache-Control", "no-store");
+		response.sendRedirect(authorize.encode().build().toUriString());
+	}
+
+	private URI redirectUri(HttpServletRequest request) {
+		if (this.redirectUri != null) {
+			return this.redirectUri;
+		}
+		return UriComponentsBuilder.newInstance()
+			.scheme(request.getScheme())
+			.host(request.getServerName())
+			.port(defaultPort(request) ? -1 : request.getServerPort())
+			.path(request.getContextPath() + this.callbackPath)
+			.build()
+			.toUri();
+	}
+
+	private static boolean defaultPort(HttpServletRequest request) {
+		int port = request.getServerPort();
+		return ("http".equals(request.getScheme()) && port == 80)
+				|| ("https".equals(request.getScheme()) && port == 443);
+	}
+
+	private @Nullable String savedTargetPath(HttpServletRequest request, HttpServletResponse response) {
+		SavedRequest saved = this.requestCache.getRequest(request, response);
+		if (saved == null) {
+			return null;
+		}
+		UriComponents target = UriComponentsBuilder.fromUriString(saved.getRedirectUrl()).build();
+		if (!request.getServerName().equalsIgnoreCase(target.getHost())) {
+			return null;
+		}
+		String path = target.getPath();
+		String query = target.getQuery();
+		String local = ((path != null) ? path : "/") + ((query != null) ? "?" + query : "");
+		String context = request.getContextPath();
+		return local.startsWith(context) ? local.substring(context.length()) : null;
+	}
+
+}

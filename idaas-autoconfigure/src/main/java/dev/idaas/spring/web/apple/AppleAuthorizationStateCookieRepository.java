@@ -1,0 +1,243 @@
+package dev.idaas.spring.web.apple;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import jakarta.servlet.http.Cookie;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.ResponseCookie;
+import org.springframework.util.Assert;
+import org.springframework.web.util.WebUtils;
+import dev.idaas.spring.web.LocalRedirects;
+
+/**
+ * Keeps the {@code state} of an Apple authorization request in its own short-lived cookie,
+ * {@code SameSite=None; Secure; HttpOnly}, scoped to the callback path: Apple answers with a
+ * cross-site {@code POST}, which carries no {@code SameSite=Lax} session cookie, so the session
+ * cannot hold the state. A state is usable once: the cookie is expired on the callback and,
+ * on this node, a consumed state is remembered until it would have expired anyway.
+ * <p>
+ * The cookie value is authenticated with an HMAC-SHA256 over the state, the target path, the
+ * issue time and the cookie's purpose, so a cookie planted by someone who can set cookies for
+ * the site (a sibling subdomain, a cookie-tossing bug) is refused, and a genuine cookie's
+ * target path or issue time cannot be changed. By default the key is random and made when
+ * the repository is created, so only this node accepts its cookies and a restart ends the
+ * sign-ins in progress; in a cluster where the authorize request and Apple's callback may
+ * reach different nodes, give every node the same secret with {@link #setSecret(String)}
+ * ({@code idaas.apple.state-secret}).
+ *
+ * @author idaas-spring-boot-starter
+ * @since 0.1
+ */
+public final class AppleAuthorizationStateCookieRepository {
+
+	/**
+	 * The default cookie name. The {@code __Secure-} prefix makes browsers refuse the cookie
+	 * unless it is {@code Secure} and set over HTTPS; {@code __Host-} would also forbid a
+	 * {@code Domain}, but requires {@code Path=/}, and this cookie is scoped to the callback.
+	 */
+	public static final String DEFAULT_COOKIE_NAME = "__Secure-IDAAS_APPLE_STATE";
+
+	/**
+	 * The shortest secret {@link #setSecret(String)} accepts, in characters.
+	 */
+	public static final int MIN_SECRET_LENGTH = 32;
+
+	private static final String MAC_ALGORITHM = "HmacSHA256";
+
+	// part of every MAC, so a value signed with the same secret for another purpose never passes
+	private static final String PURPOSE = "idaas-apple-authorization-state-v1";
+
+	private static final int MAX_REMEMBERED = 10_000;
+
+	private final String callbackPath;
+
+	private final SecureRandom random = new SecureRandom();
+
+	private final Map<String, Instant> consumed = new ConcurrentHashMap<>();
+
+	private SecretKeySpec key;
+
+	private String cookieName = DEFAULT_COOKIE_NAME;
+
+	private Duration timeout = Duration.ofMinutes(10);
+
+	private Clock clock = Clock.systemUTC();
+
+	/**
+	 * Creates a repository whose cookie is sent only to the callback path.
+	 * @param callbackPath the callback path, e.g. {@code /login/idaas/apple/callback}
+	 */
+	public AppleAuthorizationStateCookieRepository(String callbackPath) {
+		Assert.isTrue(LocalRedirects.isLocal(callbackPath), "callbackPath must be a local path");
+		this.callbackPath = callbackPath;
+		byte[] random = new byte[32];
+		this.random.nextBytes(random);
+		this.key = new SecretKeySpec(random, MAC_ALGORITHM);
+	}
+
+	/**
+	 * Sets the secret the cookie is signed with, instead of the random key of this instance:
+	 * every node that shares it accepts the others' cookies. Use a random value of at least
+	 * {@value #MIN_SECRET_LENGTH} characters and keep it out of logs.
+	 * @param secret the secret
+	 */
+	public void setSecret(String secret) {
+		Assert.notNull(secret, "secret cannot be null");
+		Assert.isTrue(secret.length() >= MIN_SECRET_LENGTH,
+				() -> "secret must be at least " + MIN_SECRET_LENGTH + " characters");
+		this.key = new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), MAC_ALGORITHM);
+	}
+
+	/**
+	 * Sets the cookie name.
+	 * @param cookieName the name
+	 */
+	public void setCookieName(String cookieName) {
+		Assert.hasText(cookieName, "cookieName cannot be empty");
+		this.cookieName = cookieName;
+	}
+
+	/**
+	 * Sets how long a state stays usable (default 10 minutes).
+	 * @param timeout the timeout
+	 */
+	public void setTimeout(Duration timeout) {
+		Assert.notNull(timeout, "timeout cannot be null");
+		this.timeout = timeout;
+	}
+
+	/**
+	 * Sets the clock.
+	 * @param clock the clock
+	 */
+	public void setClock(Clock clock) {
+		Assert.notNull(clock, "clock cannot be null");
+		this.clock = clock;
+	}
+
+	/**
+	 * Creates a new state, stores it in the cookie and returns it.
+	 * @param targetPath where to go after success, or {@code null}
+	 * @param request the request that starts the flow (its context path scopes the cookie)
+	 * @param response the response that sets the cookie
+	 * @return the new state
+	 */
+	public AppleAuthorizationState create(@Nullable String targetPath, HttpServletRequest request,
+			HttpServletResponse response) {
+		byte[] bytes = new byte[32];
+		this.random.nextBytes(bytes);
+		AppleAuthorizationState state = new AppleAuthorizationState(
+				Base64.getUrlEncoder().withoutPadding().encodeToString(bytes), targetPath);
+		String target = (state.targetPath() != null) ? Base64.getUrlEncoder()
+			.withoutPadding()
+			.encodeToString(state.targetPath().getBytes(StandardCharsets.UTF_8)) : "";
+		String value = state.state() + "." + target + "." + this.clock.instant().getEpochSecond();
+		response.addHeader(HttpHeaders.SET_COOKIE,
+				cookie(request, value + "." + mac(value), this.timeout).toString());
+		return state;
+	}
+
+	/**
+	 * Checks the state Apple posted back against the cookie and consumes it: afterwards the
+	 * cookie is expired and the state refused.
+	 * @param postedState the {@code state} form field
+	 * @param request the callback request
+	 * @param response the callback response
+	 * @return the matching state, or {@code null} when missing, mismatched, expired or
+	 * replayed
+	 */
+	public @Nullable AppleAuthorizationState consume(@Nullable String postedState, HttpServletRequest request,
+			HttpServletResponse response) {
+		Cookie cookie = WebUtils.getCookie(request, this.cookieName);
+		if (cookie == null) {
+			return null;
+		}
+		response.addHeader(HttpHeaders.SET_COOKIE, cookie(request, "", Duration.ZERO).toString());
+		String[] parts = cookie.getValue().split("\\.", -1);
+		if (parts.length != 4 || !MessageDigest.isEqual(
+				mac(parts[0] + "." + parts[1] + "." + parts[2]).getBytes(StandardCharsets.US_ASCII),
+				parts[3].getBytes(StandardCharsets.US_ASCII))) {
+			return null;
+		}
+		if (postedState == null || !MessageDigest.isEqual(
+				parts[0].getBytes(StandardCharsets.US_ASCII), postedState.getBytes(StandardCharsets.US_ASCII))) {
+			return null;
+		}
+		Instant now = this.clock.instant();
+		Instant issuedAt = issuedAt(parts[2]);
+		if (issuedAt == null || now.isAfter(issuedAt.plus(this.timeout))) {
+			return null;
+		}
+		this.consumed.values().removeIf((expiry) -> expiry.isBefore(now));
+		if (this.consumed.size() >= MAX_REMEMBERED
+				|| this.consumed.putIfAbsent(postedState, now.plus(this.timeout)) != null) {
+			return null;
+		}
+		return new AppleAuthorizationState(postedState, decode(parts[1]));
+	}
+
+	private String mac(String value) {
+		try {
+			Mac mac = Mac.getInstance(MAC_ALGORITHM);
+			mac.init(this.key);
+			mac.update(PURPOSE.getBytes(StandardCharsets.US_ASCII));
+			mac.update((byte) 0);
+			return Base64.getUrlEncoder()
+				.withoutPadding()
+				.encodeToString(mac.doFinal(value.getBytes(StandardCharsets.UTF_8)));
+		}
+		catch (GeneralSecurityException ex) {
+			// HmacSHA256 is required of every Java platform
+			throw new IllegalStateException(MAC_ALGORITHM + " is not available", ex);
+		}
+	}
+
+	private static @Nullable Instant issuedAt(String epochSeconds) {
+		try {
+			return Instant.ofEpochSecond(Long.parseLong(epochSeconds));
+		}
+		catch (NumberFormatException ex) {
+			return null;
+		}
+	}
+
+	private static @Nullable String decode(String target) {
+		if (target.isEmpty()) {
+			return null;
+		}
+		try {
+			return new String(Base64.getUrlDecoder().decode(target), StandardCharsets.UTF_8);
+		}
+		catch (IllegalArgumentException ex) {
+			return null;
+		}
+	}
+
+	private ResponseCookie cookie(HttpServletRequest request, String value, Duration maxAge) {
+		// the browser sends the cookie only to the callback as it sees it, under the context path
+		return ResponseCookie.from(this.cookieName, value)
+			.path(request.getContextPath() + this.callbackPath)
+			.httpOnly(true)
+			.secure(true)
+			.sameSite("None")
+			.maxAge(maxAge)
+			.build();
+	}
+
+}

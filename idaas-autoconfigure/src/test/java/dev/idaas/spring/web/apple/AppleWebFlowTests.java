@@ -1,0 +1,481 @@
+package dev.idaas.spring.web.apple;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.time.Instant;
+import java.util.Base64;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import jakarta.servlet.http.Cookie;
+import jakarta.servlet.http.HttpSession;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import dev.idaas.spring.authentication.AppleUserNameReceivedEvent;
+import dev.idaas.spring.test.simulator.IdaasSimulator;
+import dev.idaas.spring.test.simulator.IdaasSimulatorExtension;
+import dev.idaas.spring.test.simulator.SimulatedUser;
+import dev.idaas.spring.web.flow.HttpSessionPendingSocialFlowRepository;
+import dev.idaas.spring.web.flow.PendingSocialFlow;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.event.ApplicationEvents;
+import org.springframework.test.context.event.RecordApplicationEvents;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.context.annotation.Import;
+import org.springframework.http.MediaType;
+import org.springframework.mock.web.MockHttpServletResponse;
+import org.springframework.mock.web.MockHttpSession;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContext;
+import org.springframework.security.oauth2.core.oidc.user.OidcUser;
+import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.MvcResult;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.util.UriComponents;
+import org.springframework.web.util.UriComponentsBuilder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.redirectedUrl;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+/**
+ * Sign in with Apple on the web: the authorize redirect, the state cookie and Apple's
+ * cross-site form_post callback, against the IDaaS simulator.
+ */
+@SpringBootTest
+@AutoConfigureMockMvc
+@RecordApplicationEvents
+class AppleWebFlowTests {
+
+	@Autowired
+	ApplicationEvents events;
+
+
+	private static final String AUTHORIZE = "/login/idaas/apple/authorize";
+
+	private static final String CALLBACK = "/login/idaas/apple/callback";
+
+	private static final String STATE_COOKIE = "__Secure-IDAAS_APPLE_STATE";
+
+	// lets a test forge what only a holder of the secret could: a correctly signed cookie
+	private static final String STATE_SECRET = "test-state-secret-0123456789abcdefghijklmnop";
+
+	@RegisterExtension
+	static IdaasSimulatorExtension extension = new IdaasSimulatorExtension();
+
+	@DynamicPropertySource
+	static void idaasProperties(DynamicPropertyRegistry registry) {
+		extension.simulator().registerProperties(registry);
+		registry.add("idaas.apple.client-id", () -> "com.example.web");
+		registry.add("idaas.apple.state-secret", () -> STATE_SECRET);
+		registry.add("idaas.apple.authorize-uri",
+				() -> extension.simulator().baseUrl() + IdaasSimulator.AUTHORIZE_PATH);
+	}
+
+	@Autowired
+	private MockMvc mvc;
+
+	private final IdaasSimulator idaas = extension.simulator();
+
+	private SimulatedUser alice;
+
+	@BeforeEach
+	void registerAlice() {
+		this.alice = SimulatedUser.of("alice", "Alice Liddell", "+8613800000001", "alice@example.com");
+		this.idaas.registerUser(this.alice);
+	}
+
+	@Test
+	void authorizeWhenRequestedThenRedirectToAppleWithExactParameters() throws Exception {
+		MvcResult result = this.mvc.perform(get(AUTHORIZE)).andExpect(status().isFound()).andReturn();
+		MockHttpServletResponse response = result.getResponse();
+		UriComponents location = UriComponentsBuilder.fromUriString(response.getRedirectedUrl()).build();
+		assertThat(location.getScheme() + "://" + location.getHost() + ":" + location.getPort() + location.getPath())
+			.isEqualTo(this.idaas.baseUrl() + IdaasSimulator.AUTHORIZE_PATH);
+		MultiValueMap<String, String> params = UriComponentsBuilder.fromUriString(response.getRedirectedUrl())
+			.build(true)
+			.getQueryParams();
+		assertThat(params.keySet()).containsExactlyInAnyOrder("client_id", "redirect_uri", "response_type",
+				"response_mode", "scope", "state");
+		assertThat(params.get("client_id")).containsExactly("com.example.web");
+		assertThat(decode(params.getFirst("redirect_uri"))).isEqualTo("http://localhost" + CALLBACK);
+		assertThat(params.get("response_type")).containsExactly("code");
+		assertThat(params.get("response_mode")).containsExactly("form_post");
+		assertThat(decode(params.getFirst("scope"))).isEqualTo("name email");
+		String state = params.getFirst("state");
+		assertThat(state).matches("[A-Za-z0-9_-]{43}");
+		assertThat(response.getHeader("Cache-Control")).isEqualTo("no-store");
+		String setCookie = response.getHeader("Set-Cookie");
+		// state, no target, issue time, MAC (HMAC-SHA256, base64url)
+		assertThat(setCookie).matches(STATE_COOKIE + "=" + state + "\\.\\.[0-9]+\\.[A-Za-z0-9_-]{43};.*")
+			.contains("; Path=" + CALLBACK + ";")
+			.contains("Max-Age=600")
+			.contains("Secure")
+			.contains("HttpOnly")
+			.contains("SameSite=None");
+		assertThat(this.idaas.loginRequestCount()).isZero();
+	}
+
+	@Test
+	void authorizeWhenTwiceThenDifferentStates() throws Exception {
+		String first = stateCookie(this.mvc.perform(get(AUTHORIZE)).andReturn()).getValue();
+		String second = stateCookie(this.mvc.perform(get(AUTHORIZE)).andReturn()).getValue();
+		assertThat(first.substring(0, first.indexOf('.'))).isNotEqualTo(second.substring(0, second.indexOf('.')));
+	}
+
+	@Test
+	void callbackWhenCodeAndStateThenSignedInWithoutCsrfToken() throws Exception {
+		Cookie cookie = stateCookie(this.mvc.perform(get(AUTHORIZE)).andReturn());
+		String code = this.idaas.issueAppleCode(this.alice);
+		MvcResult result = this.mvc
+			.perform(post(CALLBACK).cookie(cookie).param("state", state(cookie)).param("code", code))
+			.andExpect(status().isFound())
+			.andExpect(redirectedUrl("/"))
+			.andReturn();
+		Authentication authentication = signedIn(result);
+		assertThat(authentication.getName()).isEqualTo("alice");
+		assertThat(this.idaas.loginRequestCount()).isEqualTo(1);
+		assertThat(result.getResponse().getHeaders("Set-Cookie"))
+			.anySatisfy((value) -> assertThat(value).startsWith(STATE_COOKIE + "=;").contains("Max-Age=0")
+				.contains("Path=" + CALLBACK));
+	}
+
+	@Test
+	void callbackWhenUserFieldThenNameClaims() throws Exception {
+		Cookie cookie = stateCookie(this.mvc.perform(get(AUTHORIZE)).andReturn());
+		String code = this.idaas.issueAppleCode(this.alice);
+		MvcResult result = this.mvc
+			.perform(post(CALLBACK).cookie(cookie)
+				.param("state", state(cookie))
+				.param("code", code)
+				.param("user",
+						"{\"name\":{\"firstName\":\"Alice\",\"lastName\":\"Liddell\"},\"email\":\"x@privaterelay.appleid.com\"}"))
+			.andExpect(status().isFound())
+			.andReturn();
+		OidcUser user = (OidcUser) signedIn(result).getPrincipal();
+		assertThat(user.getGivenName()).isEqualTo("Alice");
+		assertThat(user.getFamilyName()).isEqualTo("Liddell");
+		assertThat(user.getSubject()).isEqualTo("alice");
+		assertThat(this.events.stream(AppleUserNameReceivedEvent.class)).singleElement().satisfies((event) -> {
+			assertThat(event.getAppleUserName().fullName()).isEqualTo("Alice Liddell");
+			assertThat(event.getAppleUserName().email()).isEqualTo("x@privaterelay.appleid.com");
+			assertThat(event.getAuthentication().getName()).isEqualTo("alice");
+		});
+	}
+
+	@Test
+	void callbackWhenNoUserFieldThenNoNameEvent() throws Exception {
+		Cookie cookie = stateCookie(this.mvc.perform(get(AUTHORIZE)).andReturn());
+		this.mvc
+			.perform(post(CALLBACK).cookie(cookie)
+				.param("state", state(cookie))
+				.param("code", this.idaas.issueAppleCode(this.alice)))
+			.andExpect(status().isFound());
+		assertThat(this.events.stream(AppleUserNameReceivedEvent.class)).isEmpty();
+	}
+
+	@Test
+	void callbackWhenSavedRequestThenBackToIt() throws Exception {
+		MockHttpSession session = new MockHttpSession();
+		this.mvc.perform(get("/private").session(session).accept(MediaType.TEXT_HTML)).andExpect(status().isFound());
+		Cookie cookie = stateCookie(this.mvc.perform(get(AUTHORIZE).session(session)).andReturn());
+		String code = this.idaas.issueAppleCode(this.alice);
+		// Apple's cross-site POST carries no SameSite=Lax session cookie
+		this.mvc.perform(post(CALLBACK).cookie(cookie).param("state", state(cookie)).param("code", code))
+			.andExpect(status().isFound())
+			.andExpect(redirectedUrl("/private?continue"));
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "//evil.example", "https://evil.example", "/\\evil.example", "/%2F%2Fevil.example",
+			"/%5Cevil.example", "\\\\evil.example", "http:evil.example", "/\tevil", "javascript:alert(1)" })
+	void callbackWhenForgedTargetThenNeverLeavesSite(String target) throws Exception {
+		// signed with the secret, as if it leaked, so the target check itself is what is tested
+		String state = "forged-state-" + Math.abs(target.hashCode()) + "-" + System.nanoTime();
+		Cookie cookie = new Cookie(STATE_COOKIE,
+				signed(state + "." + encode(target) + "." + Instant.now().getEpochSecond(), STATE_SECRET));
+		String code = this.idaas.issueAppleCode(this.alice);
+		this.mvc.perform(post(CALLBACK).cookie(cookie).param("state", state).param("code", code))
+			.andExpect(status().isFound())
+			.andExpect(redirectedUrl("/"));
+		assertThat(this.idaas.loginRequestCount()).isEqualTo(1);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "", ".", ".AAAA", ".not-a-mac", ".c2lnbmF0dXJl" })
+	void callbackWhenPlantedCookieWithoutValidMacThenRejectedWithoutUpstreamCall(String mac) throws Exception {
+		// someone who can set cookies for the site plants a state cookie and posts the same state
+		String state = "planted-state-" + System.nanoTime();
+		Cookie planted = new Cookie(STATE_COOKIE, state + ".." + Instant.now().getEpochSecond() + mac);
+		String code = this.idaas.issueAppleCode(this.alice);
+		MvcResult result = this.mvc.perform(post(CALLBACK).cookie(planted).param("state", state).param("code", code))
+			.andExpect(status().isFound())
+			.andExpect(redirectedUrl("/login?error&code=IDAAS.STARTER.INVALID_STATE"))
+			.andReturn();
+		assertThat(signedIn(result)).isNull();
+		assertThat(this.idaas.loginRequestCount()).isZero();
+	}
+
+	@Test
+	void callbackWhenPlantedCookieSignedWithAnotherSecretThenRejectedWithoutUpstreamCall() throws Exception {
+		String state = "planted-state-" + System.nanoTime();
+		Cookie planted = new Cookie(STATE_COOKIE, signed(state + ".." + Instant.now().getEpochSecond(),
+				"attacker-secret-0123456789abcdefghijklmnopq"));
+		String code = this.idaas.issueAppleCode(this.alice);
+		this.mvc.perform(post(CALLBACK).cookie(planted).param("state", state).param("code", code))
+			.andExpect(status().isFound())
+			.andExpect(redirectedUrl("/login?error&code=IDAAS.STARTER.INVALID_STATE"));
+		assertThat(this.idaas.loginRequestCount()).isZero();
+	}
+
+	@Test
+	void callbackWhenGenuineCookieTargetTamperedThenRejectedWithoutUpstreamCall() throws Exception {
+		MockHttpSession session = new MockHttpSession();
+		this.mvc.perform(get("/private").session(session).accept(MediaType.TEXT_HTML)).andExpect(status().isFound());
+		Cookie genuine = stateCookie(this.mvc.perform(get(AUTHORIZE).session(session)).andReturn());
+		String[] parts = genuine.getValue().split("\\.");
+		assertThat(parts).hasSize(4);
+		assertThat(parts[1]).isEqualTo(encode("/private?continue"));
+		Cookie tampered = new Cookie(STATE_COOKIE,
+				parts[0] + "." + encode("/admin") + "." + parts[2] + "." + parts[3]);
+		String code = this.idaas.issueAppleCode(this.alice);
+		this.mvc.perform(post(CALLBACK).cookie(tampered).param("state", parts[0]).param("code", code))
+			.andExpect(status().isFound())
+			.andExpect(redirectedUrl("/login?error&code=IDAAS.STARTER.INVALID_STATE"));
+		assertThat(this.idaas.loginRequestCount()).isZero();
+	}
+
+	@Test
+	void callbackWhenGenuineCookieIssueTimeTamperedThenRejectedWithoutUpstreamCall() throws Exception {
+		Cookie genuine = stateCookie(this.mvc.perform(get(AUTHORIZE)).andReturn());
+		String[] parts = genuine.getValue().split("\\.", -1);
+		assertThat(parts).hasSize(4);
+		// pushed into the future, the cookie would otherwise outlive its 10 minutes
+		Cookie tampered = new Cookie(STATE_COOKIE, parts[0] + "." + parts[1] + "."
+				+ (Long.parseLong(parts[2]) + 3600) + "." + parts[3]);
+		String code = this.idaas.issueAppleCode(this.alice);
+		this.mvc.perform(post(CALLBACK).cookie(tampered).param("state", parts[0]).param("code", code))
+			.andExpect(status().isFound())
+			.andExpect(redirectedUrl("/login?error&code=IDAAS.STARTER.INVALID_STATE"));
+		assertThat(this.idaas.loginRequestCount()).isZero();
+	}
+
+	@Test
+	void callbackWhenStateCookieMissingThenRejectedWithoutUpstreamCall() throws Exception {
+		Cookie cookie = stateCookie(this.mvc.perform(get(AUTHORIZE)).andReturn());
+		String code = this.idaas.issueAppleCode(this.alice);
+		MvcResult result = this.mvc.perform(post(CALLBACK).param("state", state(cookie)).param("code", code))
+			.andExpect(status().isFound())
+			.andExpect(redirectedUrl("/login?error&code=IDAAS.STARTER.INVALID_STATE"))
+			.andReturn();
+		assertThat(signedIn(result)).isNull();
+		assertThat(this.idaas.loginRequestCount()).isZero();
+	}
+
+	@Test
+	void callbackWhenStateMissingThenRejectedWithoutUpstreamCall() throws Exception {
+		Cookie cookie = stateCookie(this.mvc.perform(get(AUTHORIZE)).andReturn());
+		String code = this.idaas.issueAppleCode(this.alice);
+		this.mvc.perform(post(CALLBACK).cookie(cookie).param("code", code))
+			.andExpect(status().isFound())
+			.andExpect(redirectedUrl("/login?error&code=IDAAS.STARTER.INVALID_STATE"));
+		assertThat(this.idaas.loginRequestCount()).isZero();
+	}
+
+	@Test
+	void callbackWhenStateMismatchedThenRejectedWithoutUpstreamCall() throws Exception {
+		Cookie cookie = stateCookie(this.mvc.perform(get(AUTHORIZE)).andReturn());
+		Cookie other = stateCookie(this.mvc.perform(get(AUTHORIZE)).andReturn());
+		String code = this.idaas.issueAppleCode(this.alice);
+		this.mvc.perform(post(CALLBACK).cookie(cookie).param("state", state(other)).param("code", code))
+			.andExpect(status().isFound())
+			.andExpect(redirectedUrl("/login?error&code=IDAAS.STARTER.INVALID_STATE"));
+		this.mvc.perform(post(CALLBACK).cookie(cookie).param("state", "").param("code", code))
+			.andExpect(redirectedUrl("/login?error&code=IDAAS.STARTER.INVALID_STATE"));
+		assertThat(this.idaas.loginRequestCount()).isZero();
+	}
+
+	@Test
+	void callbackWhenStateReplayedThenRejectedWithoutUpstreamCall() throws Exception {
+		Cookie cookie = stateCookie(this.mvc.perform(get(AUTHORIZE)).andReturn());
+		String code = this.idaas.issueAppleCode(this.alice);
+		this.mvc.perform(post(CALLBACK).cookie(cookie).param("state", state(cookie)).param("code", code))
+			.andExpect(redirectedUrl("/"));
+		String second = this.idaas.issueAppleCode(this.alice);
+		MvcResult replay = this.mvc
+			.perform(post(CALLBACK).cookie(cookie).param("state", state(cookie)).param("code", second))
+			.andExpect(status().isFound())
+			.andExpect(redirectedUrl("/login?error&code=IDAAS.STARTER.INVALID_STATE"))
+			.andReturn();
+		assertThat(signedIn(replay)).isNull();
+		assertThat(this.idaas.loginRequestCount()).isEqualTo(1);
+	}
+
+	@Test
+	void callbackWhenStateExpiredThenRejectedWithoutUpstreamCall() throws Exception {
+		Cookie fresh = stateCookie(this.mvc.perform(get(AUTHORIZE)).andReturn());
+		String state = state(fresh);
+		long elevenMinutesAgo = Instant.now().minusSeconds(660).getEpochSecond();
+		// correctly signed, so only its age refuses it
+		Cookie expired = new Cookie(STATE_COOKIE, signed(state + ".." + elevenMinutesAgo, STATE_SECRET));
+		String code = this.idaas.issueAppleCode(this.alice);
+		this.mvc.perform(post(CALLBACK).cookie(expired).param("state", state).param("code", code))
+			.andExpect(status().isFound())
+			.andExpect(redirectedUrl("/login?error&code=IDAAS.STARTER.INVALID_STATE"));
+		assertThat(this.idaas.loginRequestCount()).isZero();
+	}
+
+	@Test
+	void callbackWhenUserCancelledThenBackToLoginWithoutUpstreamCall() throws Exception {
+		Cookie cookie = stateCookie(this.mvc.perform(get(AUTHORIZE)).andReturn());
+		MvcResult result = this.mvc
+			.perform(post(CALLBACK).cookie(cookie).param("state", state(cookie)).param("error", "user_cancelled_authorize"))
+			.andExpect(status().isFound())
+			.andExpect(redirectedUrl("/login"))
+			.andReturn();
+		assertThat(signedIn(result)).isNull();
+		assertThat(this.idaas.loginRequestCount()).isZero();
+	}
+
+	@Test
+	void callbackWhenSocialBindThenRedirectToBindPage() throws Exception {
+		Cookie cookie = stateCookie(this.mvc.perform(get(AUTHORIZE)).andReturn());
+		String code = this.idaas.issueSocialBindCode();
+		MvcResult result = this.mvc
+			.perform(post(CALLBACK).cookie(cookie).param("state", state(cookie)).param("code", code))
+			.andExpect(status().isFound())
+			.andExpect(redirectedUrl("/idaas/bind"))
+			.andReturn();
+		assertThat(result.getRequest().getSession().getAttribute(HttpSessionPendingSocialFlowRepository.ATTRIBUTE))
+			.isInstanceOf(PendingSocialFlow.class);
+		assertThat(signedIn(result)).isNull();
+	}
+
+	@Test
+	void callbackWhenHostileCodeThenRejectedWithoutUpstreamCall() throws Exception {
+		Cookie cookie = stateCookie(this.mvc.perform(get(AUTHORIZE)).andReturn());
+		this.mvc.perform(post(CALLBACK).cookie(cookie).param("state", state(cookie)).param("code", "a".repeat(4097)))
+			.andExpect(redirectedUrl("/login?error&code=IDAAS.STARTER.INVALID_CODE"));
+		assertThat(this.idaas.loginRequestCount()).isZero();
+	}
+
+	@Test
+	void callbackWhenContextPathThenCookieScopedToItAndSignedIn() throws Exception {
+		MvcResult authorize = this.mvc.perform(get("/shop" + AUTHORIZE).contextPath("/shop"))
+			.andExpect(status().isFound())
+			.andReturn();
+		MultiValueMap<String, String> params = UriComponentsBuilder
+			.fromUriString(authorize.getResponse().getRedirectedUrl())
+			.build(true)
+			.getQueryParams();
+		assertThat(decode(params.getFirst("redirect_uri"))).isEqualTo("http://localhost/shop" + CALLBACK);
+		assertThat(authorize.getResponse().getHeader("Set-Cookie")).contains("; Path=/shop" + CALLBACK + ";");
+		Cookie cookie = stateCookie(authorize);
+		String code = this.idaas.issueAppleCode(this.alice);
+		this.mvc
+			.perform(post("/shop" + CALLBACK).contextPath("/shop")
+				.cookie(cookie)
+				.param("state", state(cookie))
+				.param("code", code))
+			.andExpect(status().isFound())
+			.andExpect(redirectedUrl("/shop/"));
+	}
+
+	@Test
+	void logoutWhenAppleConfiguredThenStateCookieExpiredOnCallbackPath() throws Exception {
+		MockHttpServletResponse response = this.mvc.perform(post("/logout").with(csrf()))
+			.andExpect(status().isFound())
+			.andReturn()
+			.getResponse();
+		Cookie expired = response.getCookie(STATE_COOKIE);
+		assertThat(expired).isNotNull();
+		assertThat(expired.getMaxAge()).isZero();
+		assertThat(expired.getPath()).isEqualTo(CALLBACK);
+		// browsers ignore a __Secure- cookie without Secure, so the clearing cookie needs it too
+		assertThat(expired.getSecure()).isTrue();
+	}
+
+	@Test
+	void loginPageWhenAppleConfiguredThenLinksToAuthorize() throws Exception {
+		MvcResult result = this.mvc.perform(get("/login")).andExpect(status().isOk()).andReturn();
+		assertThat(result.getResponse().getContentAsString(StandardCharsets.UTF_8))
+			.contains("<a class=\"apple\" href=\"" + AUTHORIZE + "\">Sign in with Apple</a>");
+	}
+
+	private static String encode(String target) {
+		return Base64.getUrlEncoder().withoutPadding().encodeToString(target.getBytes(StandardCharsets.UTF_8));
+	}
+
+	/**
+	 * The cookie value as the repository signs it: HMAC-SHA256 over the purpose, a zero byte
+	 * and {@code state.target.issued}.
+	 */
+	private static String signed(String value, String secret) throws GeneralSecurityException {
+		Mac mac = Mac.getInstance("HmacSHA256");
+		mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+		mac.update("idaas-apple-authorization-state-v1".getBytes(StandardCharsets.US_ASCII));
+		mac.update((byte) 0);
+		return value + "." + Base64.getUrlEncoder()
+			.withoutPadding()
+			.encodeToString(mac.doFinal(value.getBytes(StandardCharsets.UTF_8)));
+	}
+
+	private static String decode(String value) {
+		return java.net.URLDecoder.decode(value, StandardCharsets.UTF_8);
+	}
+
+	private static Cookie stateCookie(MvcResult result) {
+		Cookie cookie = result.getResponse().getCookie(STATE_COOKIE);
+		assertThat(cookie).isNotNull();
+		return new Cookie(cookie.getName(), cookie.getValue());
+	}
+
+	private static String state(Cookie cookie) {
+		return cookie.getValue().substring(0, cookie.getValue().indexOf('.'));
+	}
+
+	private static Authentication signedIn(MvcResult result) {
+		HttpSession session = result.getRequest().getSession(false);
+		if (session == null) {
+			return null;
+		}
+		SecurityContext context = (SecurityContext) session
+			.getAttribute(HttpSessionSecurityContextRepository.SPRING_SECURITY_CONTEXT_KEY);
+		return (context != null) ? context.getAuthentication() : null;
+	}
+
+	@SpringBootConfiguration
+	@EnableAutoConfiguration
+	@Import(PagesController.class)
+	static class AppleApplication {
+
+	}
+
+	@RestController
+	static class PagesController {
+
+		@GetMapping("/private")
+		String secret(Authentication authentication) {
+			return "private " + authentication.getName();
+		}
+
+	}
+
+}
