@@ -10,7 +10,8 @@ import dev.idaas.spring.client.TokenRefreshResult;
 import org.springframework.util.Assert;
 
 /**
- * An {@link IdaasClient} that wraps every call in an {@link Observation} named
+ * An {@link IdaasClient} that wraps every call in an
+ * {@link io.micrometer.observation.Observation Observation} named
  * {@value #OBSERVATION_NAME}, with the low-cardinality tags {@code endpoint}
  * ({@code login}, {@code refresh}), {@code outcome} ({@code SUCCESS}, {@code SOCIAL_BIND},
  * {@code USER_REGISTER}, {@code ACCESS_DENIED}, {@code REFRESHED}, or the error category) and
