@@ -4,6 +4,7 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 import org.junit.jupiter.api.Test;
@@ -50,19 +51,61 @@ class ConfigurationMetadataTests {
 			.isEqualTo("session-token");
 	}
 
+	@Test
+	void metadataWhenGeneratedThenEveryPropertyHasDefaultUnlessItHasNoneByDesign() throws Exception {
+		// Set per tenant or derived from idaas.base-url: no default is the right answer
+		Set<String> noDefaultByDesign = Set.of("idaas.base-url", "idaas.client-id", "idaas.apple.client-id",
+				"idaas.apple.redirect-uri", "idaas.apple.state-secret", "idaas.id-token.issuer",
+				"idaas.id-token.jwk-set-uri", "idaas.session.absolute-timeout");
+		List<String> withoutDefault = new ArrayList<>();
+		idaasProperties().forEach((name, property) -> {
+			if (!property.has("defaultValue") && !noDefaultByDesign.contains(name)) {
+				withoutDefault.add(name);
+			}
+		});
+		assertThat(withoutDefault).isEmpty();
+		assertThat(idaasProperties().get("idaas.id-token.algorithms").get("defaultValue").get(0).asString())
+			.isEqualTo("RS256");
+	}
+
+	@Test
+	void metadataWhenGeneratedThenHealthToggleAndValueHintsListed() throws Exception {
+		JsonNode root = metadata();
+		JsonNode health = null;
+		for (JsonNode property : root.get("properties")) {
+			if (property.get("name").asString().equals("management.health.idaas.enabled")) {
+				health = property;
+			}
+		}
+		assertThat(health).as("management.health.idaas.enabled").isNotNull();
+		assertThat(health.get("description").asString()).isNotBlank();
+		assertThat(health.get("defaultValue").asBoolean()).isTrue();
+		Map<String, List<String>> hints = new TreeMap<>();
+		for (JsonNode hint : root.get("hints")) {
+			List<String> values = new ArrayList<>();
+			hint.get("values").forEach((value) -> values.add(value.get("value").asString()));
+			hints.put(hint.get("name").asString(), values);
+		}
+		assertThat(hints.get("idaas.id-token.algorithms")).contains("RS256").doesNotContain("none", "HS256");
+		assertThat(hints.get("idaas.http.session-token-header")).containsExactly("session-token", "X-session-token");
+	}
+
 	private static Map<String, JsonNode> idaasProperties() throws Exception {
+		Map<String, JsonNode> properties = new TreeMap<>();
+		for (JsonNode property : metadata().get("properties")) {
+			String name = property.get("name").asString();
+			if (name.startsWith("idaas.")) {
+				properties.put(name, property);
+			}
+		}
+		return properties;
+	}
+
+	private static JsonNode metadata() throws Exception {
 		try (InputStream in = IdaasProperties.class.getClassLoader()
 			.getResourceAsStream("META-INF/spring-configuration-metadata.json")) {
 			assertThat(in).as("META-INF/spring-configuration-metadata.json").isNotNull();
-			JsonNode root = JsonMapper.builder().build().readTree(in);
-			Map<String, JsonNode> properties = new TreeMap<>();
-			for (JsonNode property : root.get("properties")) {
-				String name = property.get("name").asString();
-				if (name.startsWith("idaas.")) {
-					properties.put(name, property);
-				}
-			}
-			return properties;
+			return JsonMapper.builder().build().readTree(in);
 		}
 	}
 
