@@ -34,6 +34,7 @@ final class IdaasPropertiesValidator {
 			throw new IdaasConfigurationException("idaas.client-id", "the client id is not set",
 					"Set idaas.client-id to the application's client id from the IDaaS console.");
 		}
+		checkIdentifier("idaas.client-id", properties.getClientId());
 		URI jwkSetUri = properties.getIdToken().getJwkSetUri();
 		if (jwkSetUri != null) {
 			checkUrl("idaas.id-token.jwk-set-uri", jwkSetUri);
@@ -61,6 +62,9 @@ final class IdaasPropertiesValidator {
 					"Set idaas.login.code-resend-interval to a duration such as 30s, or 0s for none.");
 		}
 		IdaasProperties.Apple apple = properties.getApple();
+		if (apple.getClientId() != null) {
+			checkIdentifier("idaas.apple.client-id", apple.getClientId());
+		}
 		if (apple.getRedirectUri() != null && !"https".equalsIgnoreCase(apple.getRedirectUri().getScheme())
 				&& !isLoopback(apple.getRedirectUri())) {
 			throw new IdaasConfigurationException("idaas.apple.redirect-uri", "Apple requires an HTTPS redirect URI",
@@ -74,6 +78,23 @@ final class IdaasPropertiesValidator {
 					"Set idaas.apple.state-secret to the same random value of at least "
 							+ AppleAuthorizationStateCookieRepository.MIN_SECRET_LENGTH
 							+ " characters on every node (e.g. openssl rand -base64 32), or remove it to use a random key per node.");
+		}
+	}
+
+	/**
+	 * An id is sent as it is to IDaaS or Apple: whitespace, '#' or a control character in it is
+	 * almost always a comment or a stray space that a {@code .properties} line made part of the
+	 * value ({@code .properties} only knows whole-line comments).
+	 */
+	private static void checkIdentifier(String property, String value) {
+		for (int i = 0; i < value.length(); i++) {
+			char c = value.charAt(i);
+			if (c <= 0x20 || c >= 0x7f || c == '#') {
+				String what = (c == '#') ? "'#'" : (c == ' ') ? "a space" : "a whitespace or non-printable character";
+				throw new IdaasConfigurationException(property, "the value contains " + what + " at position " + (i + 1),
+						"Set " + property + " to the id alone. In a .properties file a comment must be on a line of its "
+								+ "own: 'key=value   # comment' makes the comment part of the value.");
+			}
 		}
 	}
 

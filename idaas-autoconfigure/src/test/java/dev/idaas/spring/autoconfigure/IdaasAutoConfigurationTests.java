@@ -319,6 +319,27 @@ class IdaasAutoConfigurationTests {
 		});
 	}
 
+	@Test
+	void autoConfigurationWhenIdCarriesTrailingCommentThenStartupFailsNamingProperty() {
+		this.webRunner.withPropertyValues("idaas.apple.client-id=com.example.web        # your Apple Services ID")
+			.run(failsWith("idaas.apple.client-id", "a comment must be on a line of its own")
+				.andThen((context) -> assertThat(context.getStartupFailure())
+					.hasStackTraceContaining("the value contains a space at position 16")));
+		this.webRunner.withPropertyValues("idaas.client-id=client-123#prod")
+			.run(failsWith("idaas.client-id", "the id alone").andThen((context) -> assertThat(
+					context.getStartupFailure())
+				.hasStackTraceContaining("the value contains '#' at position 11")));
+		this.webRunner.withPropertyValues("idaas.client-id=client\t123")
+			.run(failsWith("idaas.client-id", "the id alone"));
+	}
+
+	@Test
+	void autoConfigurationWhenIdsArePlainThenStarts() {
+		this.webRunner.withPropertyValues("idaas.client-id=nTo1eRIub60vPb54WeE6aojPwYwImtl4",
+				"idaas.apple.client-id=com.example.web")
+			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
 	private static ContextConsumer<AssertableWebApplicationContext> failsWith(String property, String action) {
 		return (context) -> {
 			assertThat(context).hasFailed();
