@@ -5,7 +5,9 @@ import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -361,7 +363,8 @@ public final class JwksIdTokenVerifier implements IdTokenVerifier {
 				return;
 			}
 			if (IdTokenClaimNames.AUD.equals(name)) {
-				oidcClaims.put(name, List.copyOf(audience));
+				// a JDK list type that sessions stored as JSON can read back (List.copyOf's cannot)
+				oidcClaims.put(name, Collections.unmodifiableList(new ArrayList<>(audience)));
 			}
 			else if (TIME_CLAIMS.contains(name)) {
 				Instant instant = instant(value);

@@ -1,8 +1,10 @@
 package dev.idaas.spring.jwt;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +55,9 @@ public final class VerifiedIdTokenParser {
 				return;
 			}
 			if (IdTokenClaimNames.AUD.equals(name)) {
-				claims.put(name, (value instanceof Collection<?> values) ? List.copyOf(values) : List.of(value));
+				// JDK list types that sessions stored as JSON can read back (List.copyOf's cannot)
+				claims.put(name, (value instanceof Collection<?> values)
+						? Collections.unmodifiableList(new ArrayList<>(values)) : Collections.singletonList(value));
 			}
 			else if (TIME_CLAIMS.contains(name) && value instanceof Number number) {
 				claims.put(name, Instant.ofEpochSecond(number.longValue()));

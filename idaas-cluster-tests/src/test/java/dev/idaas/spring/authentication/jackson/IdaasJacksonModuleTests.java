@@ -1,0 +1,95 @@
+package dev.idaas.spring.authentication.jackson;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.idaas.spring.authentication.IdaasAuthenticationToken;
+import dev.idaas.spring.authentication.IdaasSessionState;
+
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.core.context.SecurityContext;
+import org.springframework.security.core.context.SecurityContextImpl;
+import org.springframework.security.oauth2.core.oidc.OidcIdToken;
+import org.springframework.security.oauth2.core.oidc.user.DefaultOidcUser;
+import org.springframework.security.oauth2.core.oidc.user.OidcUserAuthority;
+import org.springframework.security.web.authentication.WebAuthenticationDetails;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
+
+class IdaasJacksonModuleTests {
+
+	private static final Instant ISSUED = Instant.parse("2026-11-30T10:00:00Z");
+
+	private final JsonMapper mapper = JsonMapper.builder()
+		.addModules(IdaasJacksonModule.withSecurityModules(getClass().getClassLoader()))
+		.build();
+
+	@Test
+	void readValueWhenSecurityContextWrittenThenSameAuthenticationBack() {
+		IdaasAuthenticationToken authentication = authentication();
+		authentication.setDetails(new WebAuthenticationDetails(new MockHttpServletRequest()));
+		SecurityContext context = new SecurityContextImpl(authentication);
+
+		String json = this.mapper.writeValueAsString(context);
+		Object read = this.mapper.readValue(json, Object.class);
+
+		assertThat(json).contains("\"@class\":\"dev.idaas.spring.authentication.IdaasAuthenticationToken\"")
+			.contains("\"@class\":\"dev.idaas.spring.authentication.IdaasSessionState\"");
+		assertThat(read).isInstanceOf(SecurityContextImpl.class);
+		IdaasAuthenticationToken back = (IdaasAuthenticationToken) ((SecurityContext) read).getAuthentication();
+		assertThat(back).isEqualTo(authentication);
+		assertThat(back.isAuthenticated()).isTrue();
+		assertThat(back.getSessionState()).isEqualTo(authentication.getSessionState());
+		assertThat(back.getIdToken().getTokenValue()).isEqualTo("header.payload.signature");
+		assertThat(back.getIdToken().getExpiresAt()).isEqualTo(ISSUED.plusSeconds(300));
+		assertThat(back.getPrincipal().getSubject()).isEqualTo("alice");
+		assertThat(back.getPrincipal().getEmail()).isEqualTo("alice@example.com");
+		assertThat(back.getAuthorities()).extracting("authority").containsExactlyInAnyOrder("OIDC_USER", "ROLE_USER");
+		assertThat(back.getDetails()).isEqualTo(authentication.getDetails());
+	}
+
+	@Test
+	void readValueWhenSessionStateHasFieldsOfANewerVersionThenIgnored() {
+		String json = this.mapper.writeValueAsString(authentication().getSessionState());
+		String newer = json.replace("\"refreshCount\"", "\"addedLater\":7,\"refreshCount\"");
+
+		IdaasSessionState read = this.mapper.readValue(newer, IdaasSessionState.class);
+
+		assertThat(read).isEqualTo(authentication().getSessionState());
+	}
+
+	@Test
+	void readValueWhenTypeNotAllowedThenRefused() {
+		String json = "{\"@class\":\"java.net.URL\",\"protocol\":\"http\",\"host\":\"evil.example\"}";
+
+		assertThatException().isThrownBy(() -> this.mapper.readValue(json, Object.class))
+			.withMessageContaining("java.net.URL");
+	}
+
+	@Test
+	void withSecurityModulesWhenCalledThenSpringSecurityModulesAndOursLast() {
+		List<tools.jackson.databind.JacksonModule> modules = IdaasJacksonModule
+			.withSecurityModules(getClass().getClassLoader());
+
+		assertThat(modules.get(modules.size() - 1)).isInstanceOf(IdaasJacksonModule.class);
+		assertThat(modules).extracting((module) -> module.getClass().getSimpleName())
+			.contains("CoreJacksonModule", "OAuth2ClientJacksonModule");
+	}
+
+	private static IdaasAuthenticationToken authentication() {
+		OidcIdToken idToken = new OidcIdToken("header.payload.signature", ISSUED, ISSUED.plusSeconds(300),
+				Map.of("sub", "alice", "iss", "https://tenant.idaas.example/api/v1/oauth2", "aud", java.util.Collections.singletonList("client-123"),
+						"email", "alice@example.com", "name", "Alice"));
+		DefaultOidcUser user = new DefaultOidcUser(
+				List.of(new OidcUserAuthority(idToken), new SimpleGrantedAuthority("ROLE_USER")), idToken);
+		IdaasSessionState state = new IdaasSessionState("session-token-1", ISSUED.plusSeconds(432000), ISSUED, 2);
+		return new IdaasAuthenticationToken(user, user.getAuthorities(), state);
+	}
+
+}
