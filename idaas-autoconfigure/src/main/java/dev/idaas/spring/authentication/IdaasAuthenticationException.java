@@ -48,6 +48,14 @@ public class IdaasAuthenticationException extends OAuth2AuthenticationException 
 	}
 
 	/**
+	 * Returns the localized description of the error.
+	 * @return the description, or {@code null}
+	 */
+	public @Nullable String getDescription() {
+		return getError().getDescription();
+	}
+
+	/**
 	 * What the error means for the caller.
 	 * @return the category
 	 */

@@ -84,13 +84,25 @@ public final class IdaasAuthenticationFailureHandler implements AuthenticationFa
 					this.messages.getMessage(errorCode, request.getLocale()));
 			return;
 		}
-		request.getSession().setAttribute(WebAttributes.AUTHENTICATION_EXCEPTION, exception);
+		request.getSession().setAttribute(WebAttributes.AUTHENTICATION_EXCEPTION, forSession(exception));
 		String target = UriComponentsBuilder.fromUriString(this.failureUrl)
 			.queryParam("code", errorCode)
 			.encode()
 			.build()
 			.toUriString();
 		this.redirectStrategy.sendRedirect(request, response, target);
+	}
+
+	/**
+	 * What the session keeps of a failure: code, message and category, without the cause, which
+	 * can be large, is not meant for the page and cannot be read back from a JSON session.
+	 */
+	private static AuthenticationException forSession(AuthenticationException exception) {
+		if (exception instanceof IdaasAuthenticationException idaas) {
+			return new IdaasAuthenticationException(idaas.getErrorCode(), String.valueOf(idaas.getDescription()),
+					idaas.getCategory(), null);
+		}
+		return exception;
 	}
 
 	static String errorCode(AuthenticationException exception) {

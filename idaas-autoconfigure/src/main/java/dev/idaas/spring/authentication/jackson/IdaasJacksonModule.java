@@ -7,6 +7,7 @@ import tools.jackson.core.Version;
 import tools.jackson.databind.JacksonModule;
 import tools.jackson.databind.jsontype.BasicPolymorphicTypeValidator;
 
+import dev.idaas.spring.authentication.IdaasAuthenticationException;
 import dev.idaas.spring.authentication.IdaasAuthenticationToken;
 import dev.idaas.spring.authentication.IdaasSessionState;
 
@@ -19,8 +20,10 @@ import org.springframework.util.ClassUtils;
  * Jackson 3 support for the starter's authentication, for sessions stored as JSON (e.g. Spring
  * Session Data Redis with a JSON serializer) instead of JDK serialization. It plugs in beside
  * Spring Security's own modules ({@link SecurityJacksonModules}): it registers mix-ins for
- * {@link IdaasAuthenticationToken} and {@link IdaasSessionState} and allows exactly those two
- * types in the polymorphic type validator that Spring Security's modules share.
+ * {@link IdaasAuthenticationToken}, {@link IdaasSessionState} and
+ * {@link IdaasAuthenticationException} (what a failed form login leaves in the session) and
+ * allows exactly those types in the polymorphic type validator that Spring Security's modules
+ * share.
  * <p>
  * {@link #withSecurityModules(ClassLoader)} returns Spring Security's modules and this one with
  * one validator, ready for {@code JsonMapper.builder().addModules(...)}. The principal, a
@@ -76,13 +79,16 @@ public class IdaasJacksonModule extends SecurityJacksonModule {
 	@Override
 	public void configurePolymorphicTypeValidator(BasicPolymorphicTypeValidator.Builder builder) {
 		Assert.notNull(builder, "builder cannot be null");
-		builder.allowIfSubType(IdaasAuthenticationToken.class).allowIfSubType(IdaasSessionState.class);
+		builder.allowIfSubType(IdaasAuthenticationToken.class)
+			.allowIfSubType(IdaasSessionState.class)
+			.allowIfSubType(IdaasAuthenticationException.class);
 	}
 
 	@Override
 	public void setupModule(SetupContext context) {
 		context.setMixIn(IdaasAuthenticationToken.class, IdaasAuthenticationTokenMixin.class);
 		context.setMixIn(IdaasSessionState.class, IdaasSessionStateMixin.class);
+		context.setMixIn(IdaasAuthenticationException.class, IdaasAuthenticationExceptionMixin.class);
 	}
 
 }

@@ -7,16 +7,23 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.idaas.spring.authentication.IdaasAuthenticationException;
 import dev.idaas.spring.authentication.IdaasAuthenticationToken;
 import dev.idaas.spring.authentication.IdaasSessionState;
+import dev.idaas.spring.client.IdaasErrorCategory;
+import dev.idaas.spring.client.IdaasErrorCodes;
+import dev.idaas.spring.client.IdaasErrorMessages;
+import dev.idaas.spring.web.IdaasAuthenticationFailureHandler;
 
 import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpServletResponse;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextImpl;
 import org.springframework.security.oauth2.core.oidc.OidcIdToken;
 import org.springframework.security.oauth2.core.oidc.user.DefaultOidcUser;
 import org.springframework.security.oauth2.core.oidc.user.OidcUserAuthority;
+import org.springframework.security.web.WebAttributes;
 import org.springframework.security.web.authentication.WebAuthenticationDetails;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -62,6 +69,27 @@ class IdaasJacksonModuleTests {
 		IdaasSessionState read = this.mapper.readValue(newer, IdaasSessionState.class);
 
 		assertThat(read).isEqualTo(authentication().getSessionState());
+	}
+
+	@Test
+	void readValueWhenFailedFormLoginLeftItsExceptionInTheSessionThenReadBackWithoutCause() throws Exception {
+		MockHttpServletRequest request = new MockHttpServletRequest("POST", "/login/idaas/apple");
+		IdaasAuthenticationException failure = new IdaasAuthenticationException(IdaasErrorCodes.USER_DISABLED,
+				"User is disabled", IdaasErrorCategory.USER_DISABLED, new IllegalStateException("upstream detail"));
+		new IdaasAuthenticationFailureHandler("/login?error", new IdaasErrorMessages()).onAuthenticationFailure(request,
+				new MockHttpServletResponse(), failure);
+		Object stored = request.getSession().getAttribute(WebAttributes.AUTHENTICATION_EXCEPTION);
+
+		String json = this.mapper.writeValueAsString(stored);
+		Object read = this.mapper.readValue(json, Object.class);
+
+		assertThat(json).doesNotContain("upstream detail").doesNotContain("stackTrace");
+		assertThat(read).isInstanceOf(IdaasAuthenticationException.class);
+		IdaasAuthenticationException back = (IdaasAuthenticationException) read;
+		assertThat(back.getErrorCode()).isEqualTo(IdaasErrorCodes.USER_DISABLED);
+		assertThat(back.getDescription()).isEqualTo("User is disabled");
+		assertThat(back.getCategory()).isEqualTo(IdaasErrorCategory.USER_DISABLED);
+		assertThat(back.getCause()).isNull();
 	}
 
 	@Test
