@@ -66,6 +66,7 @@ public final class IdaasMockMvcRequestPostProcessors {
 		 * Sets the subject.
 		 * @param subject the {@code sub} claim
 		 * @return this post-processor
+		 * @since 0.1
 		 */
 		public IdaasUserRequestPostProcessor subject(String subject) {
 			this.authentication.subject(subject);
@@ -76,6 +77,7 @@ public final class IdaasMockMvcRequestPostProcessors {
 		 * Changes the id_token claims.
 		 * @param claims receives the mutable claims
 		 * @return this post-processor
+		 * @since 0.1
 		 */
 		public IdaasUserRequestPostProcessor claims(Consumer<Map<String, Object>> claims) {
 			this.authentication.claims(claims);
@@ -86,6 +88,7 @@ public final class IdaasMockMvcRequestPostProcessors {
 		 * Adds authorities beside {@code OIDC_USER}.
 		 * @param authorities the authority names
 		 * @return this post-processor
+		 * @since 0.1
 		 */
 		public IdaasUserRequestPostProcessor authorities(String... authorities) {
 			this.authentication.authorities(authorities);
@@ -96,6 +99,7 @@ public final class IdaasMockMvcRequestPostProcessors {
 		 * Sets how long the id_token stays valid from now.
 		 * @param expiresIn the remaining validity; short or negative to provoke a refresh
 		 * @return this post-processor
+		 * @since 0.1
 		 */
 		public IdaasUserRequestPostProcessor idTokenExpiresIn(Duration expiresIn) {
 			this.authentication.idTokenExpiresIn(expiresIn);
@@ -106,6 +110,7 @@ public final class IdaasMockMvcRequestPostProcessors {
 		 * Sets the session token.
 		 * @param sessionToken the session token, e.g. one a simulator issued
 		 * @return this post-processor
+		 * @since 0.1
 		 */
 		public IdaasUserRequestPostProcessor sessionToken(String sessionToken) {
 			this.authentication.sessionToken(sessionToken);
@@ -116,6 +121,7 @@ public final class IdaasMockMvcRequestPostProcessors {
 		 * Sets how long the session token stays valid from now.
 		 * @param expiresIn the remaining validity
 		 * @return this post-processor
+		 * @since 0.1
 		 */
 		public IdaasUserRequestPostProcessor sessionTokenExpiresIn(Duration expiresIn) {
 			this.authentication.sessionTokenExpiresIn(expiresIn);
