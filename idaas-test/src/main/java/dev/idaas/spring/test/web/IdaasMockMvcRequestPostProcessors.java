@@ -19,7 +19,7 @@ import org.springframework.util.Assert;
  * Spring Security's {@code oidcLogin()}:
  *
  * <pre class="code">
- * mvc.perform(get("/api/me").with(idaasLogin().subject("alice").claims((c) -&gt; c.put("email", "a@example.com"))))
+ * mvc.perform(get("/api/me").with(idaasUser().subject("alice").claims((c) -&gt; c.put("email", "a@example.com"))))
  *     .andExpect(status().isOk());
  * </pre>
  *
@@ -30,6 +30,7 @@ import org.springframework.util.Assert;
  *
  * @author idaas-spring-boot-starter
  * @since 0.1
+ * @see WithIdaasUser
  */
 public final class IdaasMockMvcRequestPostProcessors {
 
@@ -37,11 +38,15 @@ public final class IdaasMockMvcRequestPostProcessors {
 	}
 
 	/**
-	 * A request signed in through IDaaS as the default test user.
+	 * A request signed in through IDaaS as the default test user ({@code sub=user}), the
+	 * MockMvc counterpart of {@link WithIdaasUser @WithIdaasUser}. Not to be confused with
+	 * the security DSL's {@code IdaasLoginConfigurer.idaasLogin()}, which configures the
+	 * sign-in itself.
 	 * @return the post-processor, to customize further
+	 * @since 0.1
 	 */
-	public static IdaasLoginRequestPostProcessor idaasLogin() {
-		return new IdaasLoginRequestPostProcessor(IdaasTestAuthentications.user());
+	public static IdaasUserRequestPostProcessor idaasUser() {
+		return new IdaasUserRequestPostProcessor(IdaasTestAuthentications.user());
 	}
 
 	/**
@@ -49,11 +54,11 @@ public final class IdaasMockMvcRequestPostProcessors {
 	 *
 	 * @since 0.1
 	 */
-	public static final class IdaasLoginRequestPostProcessor implements RequestPostProcessor {
+	public static final class IdaasUserRequestPostProcessor implements RequestPostProcessor {
 
 		private final IdaasTestAuthentications authentication;
 
-		IdaasLoginRequestPostProcessor(IdaasTestAuthentications authentication) {
+		IdaasUserRequestPostProcessor(IdaasTestAuthentications authentication) {
 			this.authentication = authentication;
 		}
 
@@ -61,8 +66,9 @@ public final class IdaasMockMvcRequestPostProcessors {
 		 * Sets the subject.
 		 * @param subject the {@code sub} claim
 		 * @return this post-processor
+		 * @since 0.1
 		 */
-		public IdaasLoginRequestPostProcessor subject(String subject) {
+		public IdaasUserRequestPostProcessor subject(String subject) {
 			this.authentication.subject(subject);
 			return this;
 		}
@@ -71,8 +77,9 @@ public final class IdaasMockMvcRequestPostProcessors {
 		 * Changes the id_token claims.
 		 * @param claims receives the mutable claims
 		 * @return this post-processor
+		 * @since 0.1
 		 */
-		public IdaasLoginRequestPostProcessor claims(Consumer<Map<String, Object>> claims) {
+		public IdaasUserRequestPostProcessor claims(Consumer<Map<String, Object>> claims) {
 			this.authentication.claims(claims);
 			return this;
 		}
@@ -81,8 +88,9 @@ public final class IdaasMockMvcRequestPostProcessors {
 		 * Adds authorities beside {@code OIDC_USER}.
 		 * @param authorities the authority names
 		 * @return this post-processor
+		 * @since 0.1
 		 */
-		public IdaasLoginRequestPostProcessor authorities(String... authorities) {
+		public IdaasUserRequestPostProcessor authorities(String... authorities) {
 			this.authentication.authorities(authorities);
 			return this;
 		}
@@ -91,8 +99,9 @@ public final class IdaasMockMvcRequestPostProcessors {
 		 * Sets how long the id_token stays valid from now.
 		 * @param expiresIn the remaining validity; short or negative to provoke a refresh
 		 * @return this post-processor
+		 * @since 0.1
 		 */
-		public IdaasLoginRequestPostProcessor idTokenExpiresIn(Duration expiresIn) {
+		public IdaasUserRequestPostProcessor idTokenExpiresIn(Duration expiresIn) {
 			this.authentication.idTokenExpiresIn(expiresIn);
 			return this;
 		}
@@ -101,8 +110,9 @@ public final class IdaasMockMvcRequestPostProcessors {
 		 * Sets the session token.
 		 * @param sessionToken the session token, e.g. one a simulator issued
 		 * @return this post-processor
+		 * @since 0.1
 		 */
-		public IdaasLoginRequestPostProcessor sessionToken(String sessionToken) {
+		public IdaasUserRequestPostProcessor sessionToken(String sessionToken) {
 			this.authentication.sessionToken(sessionToken);
 			return this;
 		}
@@ -111,8 +121,9 @@ public final class IdaasMockMvcRequestPostProcessors {
 		 * Sets how long the session token stays valid from now.
 		 * @param expiresIn the remaining validity
 		 * @return this post-processor
+		 * @since 0.1
 		 */
-		public IdaasLoginRequestPostProcessor sessionTokenExpiresIn(Duration expiresIn) {
+		public IdaasUserRequestPostProcessor sessionTokenExpiresIn(Duration expiresIn) {
 			this.authentication.sessionTokenExpiresIn(expiresIn);
 			return this;
 		}

@@ -18,7 +18,7 @@ import org.springframework.security.test.context.support.WithSecurityContext;
  *
  * @author idaas-spring-boot-starter
  * @since 0.1
- * @see IdaasMockMvcRequestPostProcessors#idaasLogin()
+ * @see IdaasMockMvcRequestPostProcessors#idaasUser()
  */
 @Target({ ElementType.METHOD, ElementType.TYPE })
 @Retention(RetentionPolicy.RUNTIME)

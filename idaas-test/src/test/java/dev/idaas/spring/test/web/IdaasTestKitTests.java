@@ -25,7 +25,7 @@ import org.springframework.test.web.servlet.MvcResult;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-import static dev.idaas.spring.test.web.IdaasMockMvcRequestPostProcessors.idaasLogin;
+import static dev.idaas.spring.test.web.IdaasMockMvcRequestPostProcessors.idaasUser;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
@@ -33,7 +33,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 /**
  * The test kit as a user would use it: an application with the starter's default security,
- * tested with {@code idaasLogin()} and {@code @WithIdaasUser}, the simulator standing in for
+ * tested with {@code idaasUser()} and {@code @WithIdaasUser}, the simulator standing in for
  * the tenant.
  */
 @SpringBootTest
@@ -52,8 +52,8 @@ class IdaasTestKitTests {
 	MockMvc mvc;
 
 	@Test
-	void idaasLoginWhenDefaultsThenSignedInWithoutUpstreamCall() throws Exception {
-		this.mvc.perform(get("/api/me").with(idaasLogin().subject("alice").claims((c) -> c.put("email", "a@example.com"))))
+	void idaasUserWhenDefaultsThenSignedInWithoutUpstreamCall() throws Exception {
+		this.mvc.perform(get("/api/me").with(idaasUser().subject("alice").claims((c) -> c.put("email", "a@example.com"))))
 			.andExpect(status().isOk())
 			.andExpect(jsonPath("$.sub").value("alice"))
 			.andExpect(jsonPath("$.email").value("a@example.com"))
@@ -78,12 +78,12 @@ class IdaasTestKitTests {
 	}
 
 	@Test
-	void idaasLoginWhenIdTokenExpiredThenRefreshedThroughTheSimulatorAsInProduction() throws Exception {
+	void idaasUserWhenIdTokenExpiredThenRefreshedThroughTheSimulatorAsInProduction() throws Exception {
 		IdaasSimulator simulator = idaas.simulator();
 		SimulatedUser carol = SimulatedUser.of("carol", "Carol", null, "carol@example.com");
 		simulator.registerUser(carol);
 		MvcResult result = this.mvc
-			.perform(get("/api/me").with(idaasLogin().subject("carol").claims((claims) -> {
+			.perform(get("/api/me").with(idaasUser().subject("carol").claims((claims) -> {
 				claims.put("iss", simulator.issuer());
 				claims.put("aud", simulator.clientId());
 			}).sessionToken(simulator.issueSessionToken(carol)).idTokenExpiresIn(Duration.ofSeconds(-10))))
