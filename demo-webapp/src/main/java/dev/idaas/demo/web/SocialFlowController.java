@@ -88,6 +88,7 @@ class SocialFlowController {
 		model.addAttribute("attemptsRemaining", flow.attemptsRemaining());
 		PendingSocialFlow stored = this.pendingFlows.load(request);
 		if (stored != null && stored.appleUserName() != null && stored.appleUserName().fullName() != null) {
+			// from the unsigned user field of Apple's callback: shown as a hint, labelled unverified
 			model.addAttribute("appleName", stored.appleUserName().fullName());
 		}
 		return "social-flow";

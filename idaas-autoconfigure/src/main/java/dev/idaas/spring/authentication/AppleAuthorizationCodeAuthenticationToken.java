@@ -33,7 +33,8 @@ public class AppleAuthorizationCodeAuthenticationToken extends AbstractAuthentic
 	 * Creates an unauthenticated token.
 	 * @param code the Apple authorization code
 	 * @param device the end user's device facts
-	 * @param appleUserName the name Apple sent on the very first sign-in, or {@code null}
+	 * @param appleUserName the unverified name and email of Apple's {@code user} field (sent on
+	 * the very first sign-in), or {@code null}
 	 */
 	public AppleAuthorizationCodeAuthenticationToken(String code, DeviceContext device,
 			@Nullable AppleUserName appleUserName) {
@@ -63,8 +64,9 @@ public class AppleAuthorizationCodeAuthenticationToken extends AbstractAuthentic
 	}
 
 	/**
-	 * The name Apple sent on the very first sign-in (it never comes again).
-	 * @return the name, or {@code null}
+	 * The name and email of Apple's {@code user} field, sent on the very first sign-in only:
+	 * unverified, chosen by whoever posted the callback.
+	 * @return the unverified name, or {@code null}
 	 */
 	public @Nullable AppleUserName getAppleUserName() {
 		return this.appleUserName;

@@ -100,7 +100,8 @@ public final class IdaasAuthenticationTokenFactory {
 	 * @param idToken the id_token IDaaS returned (verified here)
 	 * @param sessionToken the session token IDaaS returned
 	 * @param sessionExpiresIn the session token's validity
-	 * @param appleUserName the name Apple sent on the first sign-in, or {@code null}
+	 * @param appleUserName the unverified name and email of Apple's {@code user} field, or
+	 * {@code null}; they become {@code apple_unverified_*} claims
 	 * @return the authenticated token
 	 * @throws IdaasAuthenticationException when the id_token is not acceptable
 	 */
@@ -171,10 +172,11 @@ public final class IdaasAuthenticationTokenFactory {
 			return null;
 		}
 		Map<String, Object> claims = new LinkedHashMap<>();
-		putIfPresent(claims, StandardClaimNames.GIVEN_NAME, name.firstName());
-		putIfPresent(claims, StandardClaimNames.FAMILY_NAME, name.lastName());
-		putIfPresent(claims, "apple_name", name.fullName());
-		putIfPresent(claims, "apple_email", name.email());
+		// user-controlled and unsigned: never under a standard claim name an application would trust
+		putIfPresent(claims, AppleUserName.UNVERIFIED_GIVEN_NAME, name.firstName());
+		putIfPresent(claims, AppleUserName.UNVERIFIED_FAMILY_NAME, name.lastName());
+		putIfPresent(claims, AppleUserName.UNVERIFIED_NAME, name.fullName());
+		putIfPresent(claims, AppleUserName.UNVERIFIED_EMAIL, name.email());
 		return claims.isEmpty() ? null : new OidcUserInfo(claims);
 	}
 

@@ -228,8 +228,8 @@ public class IdaasProperties {
 		private @Nullable String issuer;
 
 		/**
-		 * JWS algorithms accepted for id_tokens. Anything else, including 'none' and HS*, is
-		 * rejected.
+		 * JWS algorithms accepted for id_tokens, among RS256, RS384, RS512, PS256, PS384 and
+		 * PS512. Anything else, including 'none', HS* and ES*, is rejected.
 		 */
 		private Set<String> algorithms = new LinkedHashSet<>(List.of("RS256"));
 
@@ -465,8 +465,11 @@ public class IdaasProperties {
 		private @Nullable String clientId;
 
 		/**
-		 * Redirect URI registered with Apple. Defaults to
-		 * {request base URL}/login/idaas/apple/callback.
+		 * Redirect URI registered with Apple, e.g.
+		 * https://app.example.com/login/idaas/apple/callback. Required when client-id is set,
+		 * unless base-url and authorize-uri are both loopback (local development against the
+		 * simulator): then it is derived from a loopback Host only (localhost, 127.0.0.0/8,
+		 * [::1]) and any other Host is refused.
 		 */
 		private @Nullable URI redirectUri;
 

@@ -7,6 +7,7 @@ import java.time.Duration;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.idaas.spring.jwt.IdTokenAlgorithms;
 import dev.idaas.spring.web.apple.AppleAuthorizationStateCookieRepository;
 
 import org.springframework.util.StringUtils;
@@ -39,11 +40,12 @@ final class IdaasPropertiesValidator {
 		if (jwkSetUri != null) {
 			checkUrl("idaas.id-token.jwk-set-uri", jwkSetUri);
 		}
-		if (properties.getIdToken().getAlgorithms().isEmpty()
-				|| properties.getIdToken().getAlgorithms().stream().anyMatch(IdaasPropertiesValidator::unsafeAlgorithm)) {
+		if (!IdTokenAlgorithms.areSupported(properties.getIdToken().getAlgorithms())) {
 			throw new IdaasConfigurationException("idaas.id-token.algorithms",
-					"only asymmetric JWS algorithms (RS256, RS384, RS512) are allowed",
-					"Set idaas.id-token.algorithms to RS256 (the default).");
+					"only RSA signature algorithms " + IdTokenAlgorithms.SUPPORTED + " are allowed",
+					"Set idaas.id-token.algorithms to " + IdTokenAlgorithms.DEFAULT
+							+ " (the default, what the vendor signs with) or other values of "
+							+ IdTokenAlgorithms.SUPPORTED + ".");
 		}
 		positive("idaas.http.connect-timeout", properties.getHttp().getConnectTimeout());
 		positive("idaas.http.read-timeout", properties.getHttp().getReadTimeout());
@@ -69,6 +71,16 @@ final class IdaasPropertiesValidator {
 				&& !isLoopback(apple.getRedirectUri())) {
 			throw new IdaasConfigurationException("idaas.apple.redirect-uri", "Apple requires an HTTPS redirect URI",
 					"Set idaas.apple.redirect-uri to the https:// URL registered with Apple.");
+		}
+		if (StringUtils.hasText(apple.getClientId()) && apple.getRedirectUri() == null
+				&& !(isLoopback(baseUrl) && apple.getAuthorizeUri() != null && isLoopback(apple.getAuthorizeUri()))) {
+			// derived from the Host header, the redirect URI would be whatever the request claims
+			throw new IdaasConfigurationException("idaas.apple.redirect-uri",
+					"the Apple web flow is on (idaas.apple.client-id is set) but its redirect URI is not set",
+					"Set idaas.apple.redirect-uri to the https:// callback URL registered with Apple, e.g. "
+							+ "https://app.example.com/login/idaas/apple/callback. It may stay unset only for local "
+							+ "development, when idaas.base-url and idaas.apple.authorize-uri are both loopback "
+							+ "(localhost, 127.0.0.1, [::1]), e.g. the IDaaS simulator.");
 		}
 		if (apple.getStateSecret() != null
 				&& apple.getStateSecret().length() < AppleAuthorizationStateCookieRepository.MIN_SECRET_LENGTH) {
@@ -96,10 +108,6 @@ final class IdaasPropertiesValidator {
 								+ "own: 'key=value   # comment' makes the comment part of the value.");
 			}
 		}
-	}
-
-	private static boolean unsafeAlgorithm(String algorithm) {
-		return !(algorithm.equals("RS256") || algorithm.equals("RS384") || algorithm.equals("RS512"));
 	}
 
 	private static void positive(String property, @Nullable Duration duration) {

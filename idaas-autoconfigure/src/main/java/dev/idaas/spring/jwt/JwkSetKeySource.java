@@ -15,7 +15,6 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.commons.logging.Log;
@@ -39,7 +38,8 @@ import org.springframework.web.client.RestClientResponseException;
  * wait for, and share, a single fetch. A failed fetch keeps the keys already cached.
  * <p>
  * Only entries with {@code "kty":"RSA"}, a {@code kid}, {@code n} and {@code e}, no {@code use}
- * other than {@code sig} and a modulus of at least 2048 bits are kept; other entries are skipped
+ * other than {@code sig}, an {@code alg} (when present) among {@link IdTokenAlgorithms} and a
+ * modulus of at least 2048 bits are kept; other entries are skipped
  * without failing the whole set.
  * <p>
  * The {@link RestClient} is the caller's, so that the caller controls the timeouts.
@@ -54,9 +54,6 @@ public final class JwkSetKeySource {
 	 * The smallest RSA modulus accepted, in bits.
 	 */
 	static final int MIN_RSA_KEY_SIZE = 2048;
-
-	private static final Set<String> RSA_SIGNATURE_ALGORITHMS = Set.of("RS256", "RS384", "RS512", "PS256",
-			"PS384", "PS512");
 
 	private static final Log logger = LogFactory.getLog(JwkSetKeySource.class);
 
@@ -304,7 +301,7 @@ public final class JwkSetKeySource {
 			return null;
 		}
 		Object algorithm = jwk.get("alg");
-		if (algorithm != null && !RSA_SIGNATURE_ALGORITHMS.contains(algorithm)) {
+		if (algorithm != null && !IdTokenAlgorithms.isSupported(algorithm)) {
 			logger.debug("Skipping JSON Web Key " + keyId + ": not an RSA signature algorithm");
 			return null;
 		}

@@ -46,7 +46,10 @@ import org.springframework.util.StringUtils;
  * <li>the shape: a compact JWS of exactly three non-empty base64url segments. Unsecured
  * ({@code alg: none}) and encrypted (JWE) tokens are rejected;</li>
  * <li>the header: {@code alg} in the {@link #setAllowedAlgorithms(Set) allowlist} (only
- * {@code RS256} by default), a {@code kid}, no {@code crit} and no {@code zip}. The
+ * {@code RS256} by default, from {@link IdTokenAlgorithms}), a {@code kid}, a {@code typ} that
+ * is {@code JWT} when present (case-insensitive; {@code at+jwt} and other types are refused, so
+ * an access token or logout token signed with the same key is not taken for an id_token), no
+ * {@code crit} and no {@code zip}. The
  * {@code jku}, {@code x5u}, {@code jwk} and {@code x5c} headers are never dereferenced nor
  * trusted: the key always comes from the configured {@link JwkSetKeySource}, and is always an
  * RSA public key, so an HMAC signature made with the public key as a secret cannot pass;</li>
@@ -68,9 +71,6 @@ public final class JwksIdTokenVerifier implements IdTokenVerifier {
 
 	private static final Log logger = LogFactory.getLog(JwksIdTokenVerifier.class);
 
-	private static final Set<String> RSA_SIGNATURE_ALGORITHMS = Set.of("RS256", "RS384", "RS512", "PS256",
-			"PS384", "PS512");
-
 	private static final Set<String> TIME_CLAIMS = Set.of(IdTokenClaimNames.EXP, IdTokenClaimNames.IAT,
 			IdTokenClaimNames.AUTH_TIME, "nbf", StandardClaimNames.UPDATED_AT);
 
@@ -84,7 +84,7 @@ public final class JwksIdTokenVerifier implements IdTokenVerifier {
 
 	private final JacksonJwtDeserializer json = new JacksonJwtDeserializer();
 
-	private volatile Set<String> allowedAlgorithms = Set.of("RS256");
+	private volatile Set<String> allowedAlgorithms = Set.of(IdTokenAlgorithms.DEFAULT);
 
 	private volatile Duration clockSkew = Duration.ofSeconds(30);
 
@@ -110,16 +110,17 @@ public final class JwksIdTokenVerifier implements IdTokenVerifier {
 
 	/**
 	 * Sets the JWS algorithms accepted in the token header. The default is {@code RS256} only.
-	 * Only RSA signature algorithms ({@code RS256}, {@code RS384}, {@code RS512}, {@code PS256},
-	 * {@code PS384}, {@code PS512}) can be allowed, since the keys are RSA keys.
+	 * Only the {@link IdTokenAlgorithms#SUPPORTED RSA signature algorithms} ({@code RS256},
+	 * {@code RS384}, {@code RS512}, {@code PS256}, {@code PS384}, {@code PS512}) can be allowed,
+	 * since the keys are RSA keys.
 	 * @param allowedAlgorithms the algorithm names, not empty
 	 * @since 0.1
 	 */
 	public void setAllowedAlgorithms(Set<String> allowedAlgorithms) {
 		Assert.notEmpty(allowedAlgorithms, "allowedAlgorithms cannot be empty");
 		for (String algorithm : allowedAlgorithms) {
-			Assert.isTrue(RSA_SIGNATURE_ALGORITHMS.contains(algorithm),
-					() -> "allowedAlgorithms can only contain " + RSA_SIGNATURE_ALGORITHMS + ", not " + algorithm);
+			Assert.isTrue(IdTokenAlgorithms.isSupported(algorithm),
+					() -> "allowedAlgorithms can only contain " + IdTokenAlgorithms.SUPPORTED + ", not " + algorithm);
 		}
 		this.allowedAlgorithms = Set.copyOf(allowedAlgorithms);
 	}
@@ -221,6 +222,9 @@ public final class JwksIdTokenVerifier implements IdTokenVerifier {
 		if (!this.allowedAlgorithms.contains(algorithm)) {
 			throw new InvalidIdTokenException("algorithm not allowed");
 		}
+		if (header.containsKey("typ") && !jwtType(header.get("typ"))) {
+			throw new InvalidIdTokenException("type not allowed");
+		}
 		if (header.containsKey("enc")) {
 			throw new InvalidIdTokenException("encrypted tokens (JWE) are not supported");
 		}
@@ -233,6 +237,11 @@ public final class JwksIdTokenVerifier implements IdTokenVerifier {
 		if (!(header.get("kid") instanceof String keyId) || keyId.isBlank()) {
 			throw new InvalidIdTokenException("missing kid");
 		}
+	}
+
+	// RFC 7515 4.1.9: "JWT" or its media type; anything else (at+jwt, logout+jwt...) is another kind of token
+	private static boolean jwtType(@Nullable Object type) {
+		return type instanceof String name && ("JWT".equalsIgnoreCase(name) || "application/jwt".equalsIgnoreCase(name));
 	}
 
 	private static boolean isBase64Url(String segment) {

@@ -121,16 +121,20 @@ class IdaasAppleAuthenticationProviderTests {
 	}
 
 	@Test
-	void authenticateWhenAppleUserNameThenGivenAndFamilyNameClaims() {
+	void authenticateWhenAppleUserNameThenOnlyUnverifiedClaims() {
 		String code = this.idaas.issueAppleCode(this.alice);
 		AppleAuthorizationCodeAuthenticationToken request = new AppleAuthorizationCodeAuthenticationToken(code, DEVICE,
 				new AppleUserName("Alice", "Liddell", "relay@privaterelay.appleid.com"));
 		IdaasAuthenticationToken token = (IdaasAuthenticationToken) this.provider.authenticate(request);
 		OidcUser user = token.getPrincipal();
-		assertThat(user.getGivenName()).isEqualTo("Alice");
-		assertThat(user.getFamilyName()).isEqualTo("Liddell");
-		assertThat(user.<String>getClaim("apple_email")).isEqualTo("relay@privaterelay.appleid.com");
-		// the verified id_token's email wins over Apple's relay address
+		assertThat(user.<String>getClaim("apple_unverified_given_name")).isEqualTo("Alice");
+		assertThat(user.<String>getClaim("apple_unverified_family_name")).isEqualTo("Liddell");
+		assertThat(user.<String>getClaim("apple_unverified_name")).isEqualTo("Alice Liddell");
+		assertThat(user.<String>getClaim("apple_unverified_email")).isEqualTo("relay@privaterelay.appleid.com");
+		// never under standard OIDC names, which an application would take as the IdP's word
+		assertThat(user.getGivenName()).isNull();
+		assertThat(user.getFamilyName()).isNull();
+		assertThat(user.getClaims()).doesNotContainKeys("given_name", "family_name", "apple_name", "apple_email");
 		assertThat(user.getEmail()).isEqualTo("alice@example.com");
 		assertThat(user.getSubject()).isEqualTo("alice");
 	}

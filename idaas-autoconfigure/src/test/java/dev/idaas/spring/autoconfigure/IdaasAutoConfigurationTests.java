@@ -57,6 +57,8 @@ class IdaasAutoConfigurationTests {
 	private static final AutoConfigurations IDAAS = AutoConfigurations.of(IdaasAutoConfiguration.class,
 			IdaasWebSecurityAutoConfiguration.class);
 
+	private static final String REDIRECT_URI = "idaas.apple.redirect-uri=https://app.example.com/login/idaas/apple/callback";
+
 	private final WebApplicationContextRunner webRunner = new WebApplicationContextRunner()
 		.withConfiguration(IDAAS)
 		.withConfiguration(SECURITY)
@@ -109,7 +111,7 @@ class IdaasAutoConfigurationTests {
 
 	@Test
 	void autoConfigurationWhenAppleClientIdThenAppleSettings() {
-		this.webRunner.withPropertyValues("idaas.apple.client-id=com.example.web").run((context) -> {
+		this.webRunner.withPropertyValues("idaas.apple.client-id=com.example.web", REDIRECT_URI).run((context) -> {
 			IdaasLoginSettings.Apple apple = context.getBean(IdaasLoginSettings.class).apple();
 			assertThat(apple).isNotNull();
 			assertThat(apple.clientId()).isEqualTo("com.example.web");
@@ -119,9 +121,53 @@ class IdaasAutoConfigurationTests {
 	}
 
 	@Test
+	void autoConfigurationWhenAppleWebFlowWithoutRedirectUriThenStartupFailsNamingProperty() {
+		this.webRunner.withPropertyValues("idaas.apple.client-id=com.example.web")
+			.run(failsWith("idaas.apple.redirect-uri", "Set idaas.apple.redirect-uri to the https:// callback URL")
+				.andThen((context) -> assertThat(
+						new IdaasConfigurationFailureAnalyzer().analyze(context.getStartupFailure()).getDescription())
+					.contains("the Apple web flow is on (idaas.apple.client-id is set) but its redirect URI is not set")));
+		// a loopback IDaaS is not enough while Apple itself is the real one
+		this.webRunner.withPropertyValues("idaas.apple.client-id=com.example.web", "idaas.base-url=http://localhost:8089")
+			.run(failsWith("idaas.apple.redirect-uri", "loopback"));
+		// nor a loopback Apple with a real tenant
+		this.webRunner.withPropertyValues("idaas.apple.client-id=com.example.web",
+				"idaas.apple.authorize-uri=http://127.0.0.1:9000/auth/authorize")
+			.run(failsWith("idaas.apple.redirect-uri", "loopback"));
+	}
+
+	@Test
+	void autoConfigurationWhenAppleWebFlowAgainstLoopbackSimulatorWithoutRedirectUriThenStarts() {
+		for (String host : new String[] { "localhost", "127.0.0.1", "[::1]" }) {
+			this.webRunner
+				.withPropertyValues("idaas.apple.client-id=com.example.web", "idaas.base-url=http://" + host + ":8089",
+						"idaas.apple.authorize-uri=http://" + host + ":8089/auth/authorize")
+				.run((context) -> {
+					assertThat(context).hasNotFailed();
+					assertThat(context.getBean(IdaasLoginSettings.class).apple().redirectUri()).isNull();
+				});
+		}
+	}
+
+	@Test
+	void autoConfigurationWhenAppleRedirectUriSetThenStartsAndCarriesIt() {
+		this.webRunner.withPropertyValues("idaas.apple.client-id=com.example.web", REDIRECT_URI)
+			.run((context) -> assertThat(context.getBean(IdaasLoginSettings.class).apple().redirectUri())
+				.hasToString("https://app.example.com/login/idaas/apple/callback"));
+	}
+
+	@Test
+	void autoConfigurationWhenNoAppleWebFlowThenRedirectUriNotRequired() {
+		this.webRunner.run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context.getBean(IdaasLoginSettings.class).apple()).isNull();
+		});
+	}
+
+	@Test
 	void autoConfigurationWhenStateSecretThenAppleSettingsCarryItMasked() {
 		String secret = "state-secret-0123456789abcdefghijklmn";
-		this.webRunner.withPropertyValues("idaas.apple.client-id=com.example.web", "idaas.apple.state-secret=" + secret)
+		this.webRunner.withPropertyValues("idaas.apple.client-id=com.example.web", REDIRECT_URI, "idaas.apple.state-secret=" + secret)
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				IdaasLoginSettings.Apple apple = context.getBean(IdaasLoginSettings.class).apple();
@@ -133,7 +179,7 @@ class IdaasAutoConfigurationTests {
 
 	@Test
 	void autoConfigurationWhenNoStateSecretThenRandomKeyPerNode() {
-		this.webRunner.withPropertyValues("idaas.apple.client-id=com.example.web")
+		this.webRunner.withPropertyValues("idaas.apple.client-id=com.example.web", REDIRECT_URI)
 			.run((context) -> assertThat(context.getBean(IdaasLoginSettings.class).apple().stateSecret()).isNull());
 	}
 
@@ -141,7 +187,7 @@ class IdaasAutoConfigurationTests {
 	void autoConfigurationWhenStateSecretTooShortThenStartupFailsNamingProperty() {
 		String secret = "short-secret-0123456789abcdefgh";
 		assertThat(secret).hasSize(31);
-		this.webRunner.withPropertyValues("idaas.apple.client-id=com.example.web", "idaas.apple.state-secret=" + secret)
+		this.webRunner.withPropertyValues("idaas.apple.client-id=com.example.web", REDIRECT_URI, "idaas.apple.state-secret=" + secret)
 			.run(failsWith("idaas.apple.state-secret", "at least 32 characters").andThen((context) -> {
 				assertThat(context.getStartupFailure()).hasStackTraceContaining("at least 32 characters");
 				assertThat(new IdaasConfigurationFailureAnalyzer().analyze(context.getStartupFailure()).getDescription())
@@ -153,7 +199,7 @@ class IdaasAutoConfigurationTests {
 
 	@Test
 	void autoConfigurationWhenStateSecretOfMinimumLengthThenStarts() {
-		this.webRunner.withPropertyValues("idaas.apple.client-id=com.example.web",
+		this.webRunner.withPropertyValues("idaas.apple.client-id=com.example.web", REDIRECT_URI,
 				"idaas.apple.state-secret=" + "s".repeat(32))
 			.run((context) -> assertThat(context).hasNotFailed());
 	}

@@ -30,6 +30,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.logging.LogLevel;
 import org.springframework.boot.logging.LoggingSystem;
@@ -219,6 +221,37 @@ class JwksIdTokenVerifierTests {
 		// the signature itself was good: allowing PS256 accepts the same token
 		this.verifier.setAllowedAlgorithms(Set.of("RS256", "PS256"));
 		assertThat(this.verifier.verify(token).getSubject()).isEqualTo("alice");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "JWT", "jwt", "Jwt", "application/jwt", "application/JWT" })
+	void verifyWhenTypIsJwtInAnyCaseThenAccepted(String type) {
+		String token = rawSign(Map.of("alg", "RS256", "kid", "k1", "typ", type), claims(), TestKeys.TENANT.getPrivate());
+		assertThat(this.verifier.verify(token).getSubject()).isEqualTo("alice");
+	}
+
+	@Test
+	void verifyWhenTypAbsentThenAccepted() {
+		String token = rawSign(Map.of("alg", "RS256", "kid", "k1"), claims(), TestKeys.TENANT.getPrivate());
+		assertThat(this.verifier.verify(token).getSubject()).isEqualTo("alice");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "at+jwt", "application/at+jwt", "AT+JWT", "logout+jwt", "secevent+jwt", "JWS", "JOSE",
+			"", " JWT" })
+	void verifyWhenTypIsNotJwtThenRejectedWithoutJwksRequest(String type) {
+		// correctly signed by the tenant: only the type says it is another kind of token
+		String token = rawSign(Map.of("alg", "RS256", "kid", "k1", "typ", type), claims(), TestKeys.TENANT.getPrivate());
+		assertRejected(token, "type not allowed");
+		assertThat(this.tenant.getRequestCount()).isZero();
+	}
+
+	@Test
+	void verifyWhenTypIsNotAStringThenRejected() {
+		assertRejected(rawSign(Map.of("alg", "RS256", "kid", "k1", "typ", 1), claims(), TestKeys.TENANT.getPrivate()),
+				"type not allowed");
+		assertRejected(rawSign(Map.of("alg", "RS256", "kid", "k1", "typ", List.of("JWT")), claims(),
+				TestKeys.TENANT.getPrivate()), "type not allowed");
 	}
 
 	@Test

@@ -146,13 +146,16 @@ class LogHygieneTests {
 		secret("apple state cookie signature",
 				stateCookie.getValue().substring(stateCookie.getValue().lastIndexOf('.') + 1));
 		secret("apple state secret", STATE_SECRET);
+		Cookie nonceCookie = authorize.getResponse().getCookie("__Host-IDAAS_APPLE_NONCE");
+		assertThat(nonceCookie).isNotNull();
+		secret("apple nonce", nonceCookie.getValue());
 		String webCode = secret("apple code (web)", this.idaas.issueAppleCode(alice));
 		MockHttpSession web = session();
-		perform(post("/login/idaas/apple/callback").session(web).cookie(stateCookie).param("state", state)
+		perform(post("/login/idaas/apple/callback").session(web).cookie(stateCookie, nonceCookie).param("state", state)
 			.param("code", webCode), 302);
 		collectSignedIn("web login", web);
 		String forgedCode = secret("apple code (forged state)", this.idaas.issueAppleCode(alice));
-		perform(post("/login/idaas/apple/callback").cookie(stateCookie).param("state", "x" + state)
+		perform(post("/login/idaas/apple/callback").cookie(stateCookie, nonceCookie).param("state", "x" + state)
 			.param("code", forgedCode), 302);
 
 		// 3. Refresh: the refresher's clock moves past the id_token's expiry

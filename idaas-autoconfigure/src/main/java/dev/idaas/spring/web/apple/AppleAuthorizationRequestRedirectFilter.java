@@ -2,6 +2,8 @@ package dev.idaas.spring.web.apple;
 
 import java.io.IOException;
 import java.net.URI;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -26,7 +28,10 @@ import dev.idaas.spring.web.LocalRedirects;
  * Starts Sign in with Apple on the web: {@code GET /login/idaas/apple/authorize} redirects
  * the browser to Apple's authorize endpoint with {@code client_id}, {@code redirect_uri},
  * {@code response_type=code}, {@code response_mode=form_post}, {@code scope} and a fresh
- * random {@code state}, kept in its own cookie for the callback.
+ * random {@code state}, kept in its own cookie for the callback and bound to this browser. The
+ * {@code redirect_uri} is the {@link #setRedirectUri(URI) configured one}; without one, only a
+ * loopback host is served (local development), never a URI built from an arbitrary
+ * {@code Host} header.
  *
  * @author idaas-spring-boot-starter
  * @since 0.1
@@ -39,11 +44,20 @@ public final class AppleAuthorizationRequestRedirectFilter extends OncePerReques
 	 */
 	public static final String DEFAULT_AUTHORIZATION_URL = "/login/idaas/apple/authorize";
 
+	/**
+	 * The body of the {@code 400} answer to a request for a host that is not loopback when no
+	 * redirect URI is set.
+	 */
+	public static final String UNSET_REDIRECT_URI_MESSAGE = "Sign in with Apple is not available on this host: "
+			+ "its redirect URI is not configured (idaas.apple.redirect-uri).";
+
 	private final URI authorizeUri;
 
 	private final String clientId;
 
 	private final AppleAuthorizationStateCookieRepository stateRepository;
+
+	private final AtomicBoolean unsetRedirectUriLogged = new AtomicBoolean();
 
 	private RequestMatcher requestMatcher = PathPatternRequestMatcher.withDefaults()
 		.matcher(HttpMethod.GET, DEFAULT_AUTHORIZATION_URL);
@@ -82,9 +96,13 @@ public final class AppleAuthorizationRequestRedirectFilter extends OncePerReques
 	}
 
 	/**
-	 * Sets the redirect URI registered with Apple. By default it is built from the request:
-	 * {@code {scheme}://{host}{context}{callbackPath}}.
-	 * @param redirectUri the redirect URI, or {@code null} for the default
+	 * Sets the redirect URI registered with Apple. Set it in production. When it is
+	 * {@code null} (the default) the filter serves local development only: it builds
+	 * {@code {scheme}://{host}{context}{callbackPath}} from a request whose host is loopback
+	 * ({@code localhost}, {@code 127.0.0.0/8}, {@code [::1]}) and answers any other host with
+	 * {@code 400 Bad Request}, so a forged {@code Host} header never chooses where Apple sends
+	 * the code.
+	 * @param redirectUri the redirect URI, or {@code null} for the loopback-only default
 	 */
 	public void setRedirectUri(@Nullable URI redirectUri) {
 		this.redirectUri = redirectUri;
@@ -124,11 +142,25 @@ public final class AppleAuthorizationRequestRedirectFilter extends OncePerReques
 			chain.doFilter(request, response);
 			return;
 		}
+		URI redirectUri = redirectUri(request);
+		if (redirectUri == null) {
+			if (this.unsetRedirectUriLogged.compareAndSet(false, true)) {
+				logger.warn("Refused to start Sign in with Apple for a request to a host that is not loopback: "
+						+ "set idaas.apple.redirect-uri (AppleAuthorizationRequestRedirectFilter.setRedirectUri) "
+						+ "to the redirect URI registered with Apple; without it only localhost is served");
+			}
+			// written here rather than sendError: an error dispatch may meet the application's own security rules
+			response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
+			response.setHeader("Cache-Control", "no-store");
+			response.setContentType("text/plain;charset=UTF-8");
+			response.getWriter().write(UNSET_REDIRECT_URI_MESSAGE);
+			return;
+		}
 		AppleAuthorizationState state = this.stateRepository.create(savedTargetPath(request, response), request,
 				response);
 		UriComponentsBuilder authorize = UriComponentsBuilder.fromUri(this.authorizeUri)
 			.queryParam("client_id", this.clientId)
-			.queryParam("redirect_uri", redirectUri(request).toString())
+			.queryParam("redirect_uri", redirectUri.toString())
 			.queryParam("response_type", "code")
 			.queryParam("state", state.state());
 		if (StringUtils.hasText(this.scope)) {
@@ -139,9 +171,12 @@ public final class AppleAuthorizationRequestRedirectFilter extends OncePerReques
 		response.sendRedirect(authorize.encode().build().toUriString());
 	}
 
-	private URI redirectUri(HttpServletRequest request) {
+	private @Nullable URI redirectUri(HttpServletRequest request) {
 		if (this.redirectUri != null) {
 			return this.redirectUri;
+		}
+		if (!isLoopbackHost(request.getServerName())) {
+			return null;
 		}
 		return UriComponentsBuilder.newInstance()
 			.scheme(request.getScheme())
@@ -150,6 +185,31 @@ public final class AppleAuthorizationRequestRedirectFilter extends OncePerReques
 			.path(request.getContextPath() + this.callbackPath)
 			.build()
 			.toUri();
+	}
+
+	/**
+	 * Whether a host name is loopback by its text alone, never resolved: {@code localhost},
+	 * an IPv4 address in {@code 127.0.0.0/8} or the IPv6 {@code ::1}.
+	 */
+	static boolean isLoopbackHost(@Nullable String host) {
+		if (host == null) {
+			return false;
+		}
+		String name = host.toLowerCase(Locale.ROOT);
+		if (name.equals("localhost") || name.equals("[::1]") || name.equals("::1")
+				|| name.equals("[0:0:0:0:0:0:0:1]") || name.equals("0:0:0:0:0:0:0:1")) {
+			return true;
+		}
+		String[] octets = name.split("\\.", -1);
+		if (octets.length != 4 || !octets[0].equals("127")) {
+			return false;
+		}
+		for (String octet : octets) {
+			if (!octet.matches("[0-9]{1,3}") || Integer.parseInt(octet) > 255) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	private static boolean defaultPort(HttpServletRequest request) {

@@ -8,8 +8,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -30,16 +28,27 @@ import dev.idaas.spring.web.LocalRedirects;
  * {@code SameSite=None; Secure; HttpOnly}, scoped to the callback path: Apple answers with a
  * cross-site {@code POST}, which carries no {@code SameSite=Lax} session cookie, so the session
  * cannot hold the state. A state is usable once: the cookie is expired on the callback and,
- * on this node, a consumed state is remembered until it would have expired anyway.
+ * on this node, a consumed state is remembered until it would have expired anyway (in a
+ * bounded memory that forgets the oldest under a flood rather than refusing everyone).
  * <p>
  * The cookie value is authenticated with an HMAC-SHA256 over the state, the target path, the
- * issue time and the cookie's purpose, so a cookie planted by someone who can set cookies for
- * the site (a sibling subdomain, a cookie-tossing bug) is refused, and a genuine cookie's
- * target path or issue time cannot be changed. By default the key is random and made when
- * the repository is created, so only this node accepts its cookies and a restart ends the
- * sign-ins in progress; in a cluster where the authorize request and Apple's callback may
- * reach different nodes, give every node the same secret with {@link #setSecret(String)}
- * ({@code idaas.apple.state-secret}).
+ * issue time, the hash of the browser's nonce and the cookie's purpose, so a forged cookie is
+ * refused and a genuine cookie's target path or issue time cannot be changed. By default the
+ * key is random and made when the repository is created, so only this node accepts its
+ * cookies and a restart ends the sign-ins in progress; in a cluster where the authorize
+ * request and Apple's callback may reach different nodes, give every node the same secret with
+ * {@link #setSecret(String)} ({@code idaas.apple.state-secret}).
+ * <p>
+ * A signature alone does not stop login CSRF: someone who can set cookies for the site (a
+ * sibling subdomain, since {@code __Secure-} cookies may carry a {@code Domain}) could plant
+ * their own genuine state cookie and have the victim's browser post their own code and state,
+ * signing the victim in as them. So the state is also bound to the browser that asked for it: a
+ * random nonce goes into a {@value #DEFAULT_NONCE_COOKIE_NAME} cookie ({@code Path=/},
+ * {@code Secure}, {@code HttpOnly}, {@code SameSite=None}, no {@code Domain}, which browsers
+ * accept only from this exact origin), and its SHA-256 hash into the signed state. The
+ * callback refuses a state whose hash does not match the nonce cookie of the browser posting
+ * it. Someone who can set {@code __Host-} cookies, i.e. controls this exact origin, is out of
+ * scope.
  *
  * @author idaas-spring-boot-starter
  * @since 0.1
@@ -54,6 +63,18 @@ public final class AppleAuthorizationStateCookieRepository {
 	public static final String DEFAULT_COOKIE_NAME = "__Secure-IDAAS_APPLE_STATE";
 
 	/**
+	 * The name of the cookie holding the nonce that binds a state to the browser. The
+	 * {@code __Host-} prefix makes browsers refuse it unless it is {@code Secure}, has
+	 * {@code Path=/} and no {@code Domain}, so a sibling subdomain cannot set it.
+	 */
+	public static final String DEFAULT_NONCE_COOKIE_NAME = "__Host-IDAAS_APPLE_NONCE";
+
+	/**
+	 * How many consumed states a node remembers at most; past it, the oldest is forgotten.
+	 */
+	public static final int MAX_REMEMBERED_STATES = 10_000;
+
+	/**
 	 * The shortest secret {@link #setSecret(String)} accepts, in characters.
 	 */
 	public static final int MIN_SECRET_LENGTH = 32;
@@ -61,15 +82,13 @@ public final class AppleAuthorizationStateCookieRepository {
 	private static final String MAC_ALGORITHM = "HmacSHA256";
 
 	// part of every MAC, so a value signed with the same secret for another purpose never passes
-	private static final String PURPOSE = "idaas-apple-authorization-state-v1";
-
-	private static final int MAX_REMEMBERED = 10_000;
+	private static final String PURPOSE = "idaas-apple-authorization-state-v2";
 
 	private final String callbackPath;
 
 	private final SecureRandom random = new SecureRandom();
 
-	private final Map<String, Instant> consumed = new ConcurrentHashMap<>();
+	private final ConsumedAppleStates consumed = new ConsumedAppleStates(MAX_REMEMBERED_STATES);
 
 	private SecretKeySpec key;
 
@@ -132,35 +151,36 @@ public final class AppleAuthorizationStateCookieRepository {
 	}
 
 	/**
-	 * Creates a new state, stores it in the cookie and returns it.
+	 * Creates a new state, stores it in the cookie, binds it to this browser with the nonce
+	 * cookie and returns it.
 	 * @param targetPath where to go after success, or {@code null}
 	 * @param request the request that starts the flow (its context path scopes the cookie)
-	 * @param response the response that sets the cookie
+	 * @param response the response that sets the cookies
 	 * @return the new state
 	 */
 	public AppleAuthorizationState create(@Nullable String targetPath, HttpServletRequest request,
 			HttpServletResponse response) {
-		byte[] bytes = new byte[32];
-		this.random.nextBytes(bytes);
-		AppleAuthorizationState state = new AppleAuthorizationState(
-				Base64.getUrlEncoder().withoutPadding().encodeToString(bytes), targetPath);
+		AppleAuthorizationState state = new AppleAuthorizationState(randomToken(), targetPath);
+		String nonce = randomToken();
 		String target = (state.targetPath() != null) ? Base64.getUrlEncoder()
 			.withoutPadding()
 			.encodeToString(state.targetPath().getBytes(StandardCharsets.UTF_8)) : "";
-		String value = state.state() + "." + target + "." + this.clock.instant().getEpochSecond();
+		String value = state.state() + "." + target + "." + this.clock.instant().getEpochSecond() + "."
+				+ nonceHash(nonce);
 		response.addHeader(HttpHeaders.SET_COOKIE,
 				cookie(request, value + "." + mac(value), this.timeout).toString());
+		response.addHeader(HttpHeaders.SET_COOKIE, nonceCookie(nonce, this.timeout).toString());
 		return state;
 	}
 
 	/**
-	 * Checks the state Apple posted back against the cookie and consumes it: afterwards the
-	 * cookie is expired and the state refused.
+	 * Checks the state Apple posted back against the cookie and the browser's nonce cookie and
+	 * consumes it: afterwards both cookies are expired and the state refused.
 	 * @param postedState the {@code state} form field
 	 * @param request the callback request
 	 * @param response the callback response
-	 * @return the matching state, or {@code null} when missing, mismatched, expired or
-	 * replayed
+	 * @return the matching state, or {@code null} when missing, mismatched, not bound to this
+	 * browser, expired or replayed
 	 */
 	public @Nullable AppleAuthorizationState consume(@Nullable String postedState, HttpServletRequest request,
 			HttpServletResponse response) {
@@ -168,15 +188,24 @@ public final class AppleAuthorizationStateCookieRepository {
 		if (cookie == null) {
 			return null;
 		}
+		Cookie nonce = WebUtils.getCookie(request, DEFAULT_NONCE_COOKIE_NAME);
 		response.addHeader(HttpHeaders.SET_COOKIE, cookie(request, "", Duration.ZERO).toString());
+		if (nonce != null) {
+			response.addHeader(HttpHeaders.SET_COOKIE, nonceCookie("", Duration.ZERO).toString());
+		}
 		String[] parts = cookie.getValue().split("\\.", -1);
-		if (parts.length != 4 || !MessageDigest.isEqual(
-				mac(parts[0] + "." + parts[1] + "." + parts[2]).getBytes(StandardCharsets.US_ASCII),
-				parts[3].getBytes(StandardCharsets.US_ASCII))) {
+		if (parts.length != 5 || !MessageDigest.isEqual(
+				mac(parts[0] + "." + parts[1] + "." + parts[2] + "." + parts[3]).getBytes(StandardCharsets.US_ASCII),
+				parts[4].getBytes(StandardCharsets.US_ASCII))) {
 			return null;
 		}
 		if (postedState == null || !MessageDigest.isEqual(
 				parts[0].getBytes(StandardCharsets.US_ASCII), postedState.getBytes(StandardCharsets.US_ASCII))) {
+			return null;
+		}
+		// the state must have been asked for by this browser, not planted in it
+		if (nonce == null || !MessageDigest.isEqual(nonceHash(nonce.getValue()).getBytes(StandardCharsets.US_ASCII),
+				parts[3].getBytes(StandardCharsets.US_ASCII))) {
 			return null;
 		}
 		Instant now = this.clock.instant();
@@ -184,12 +213,29 @@ public final class AppleAuthorizationStateCookieRepository {
 		if (issuedAt == null || now.isAfter(issuedAt.plus(this.timeout))) {
 			return null;
 		}
-		this.consumed.values().removeIf((expiry) -> expiry.isBefore(now));
-		if (this.consumed.size() >= MAX_REMEMBERED
-				|| this.consumed.putIfAbsent(postedState, now.plus(this.timeout)) != null) {
+		if (!this.consumed.consume(postedState, issuedAt.plus(this.timeout), now)) {
 			return null;
 		}
 		return new AppleAuthorizationState(postedState, decode(parts[1]));
+	}
+
+	private String randomToken() {
+		byte[] bytes = new byte[32];
+		this.random.nextBytes(bytes);
+		return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+	}
+
+	private static String nonceHash(String nonce) {
+		try {
+			MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+			return Base64.getUrlEncoder()
+				.withoutPadding()
+				.encodeToString(sha256.digest(nonce.getBytes(StandardCharsets.UTF_8)));
+		}
+		catch (GeneralSecurityException ex) {
+			// SHA-256 is required of every Java platform
+			throw new IllegalStateException("SHA-256 is not available", ex);
+		}
 	}
 
 	private String mac(String value) {
@@ -227,6 +273,17 @@ public final class AppleAuthorizationStateCookieRepository {
 		catch (IllegalArgumentException ex) {
 			return null;
 		}
+	}
+
+	private static ResponseCookie nonceCookie(String value, Duration maxAge) {
+		// __Host-: Secure, Path=/ and no Domain, or the browser refuses it
+		return ResponseCookie.from(DEFAULT_NONCE_COOKIE_NAME, value)
+			.path("/")
+			.httpOnly(true)
+			.secure(true)
+			.sameSite("None")
+			.maxAge(maxAge)
+			.build();
 	}
 
 	private ResponseCookie cookie(HttpServletRequest request, String value, Duration maxAge) {

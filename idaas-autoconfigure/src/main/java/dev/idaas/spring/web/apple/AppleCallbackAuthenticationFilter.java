@@ -13,7 +13,7 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.idaas.spring.client.IdaasErrorCodes;
 import dev.idaas.spring.authentication.AppleAuthorizationCodeAuthenticationToken;
 import dev.idaas.spring.authentication.AppleUserName;
-import dev.idaas.spring.authentication.AppleUserNameReceivedEvent;
+import dev.idaas.spring.authentication.UnverifiedAppleUserInfoReceivedEvent;
 import dev.idaas.spring.authentication.IdaasAuthenticationToken;
 import dev.idaas.spring.authentication.IdaasAuthenticationException;
 import dev.idaas.spring.client.IdaasErrorCategory;
@@ -35,10 +35,11 @@ import org.springframework.util.Assert;
 /**
  * Receives Apple's {@code form_post} ({@code POST /login/idaas/apple/callback}): the one form
  * endpoint exempt from CSRF tokens, protected by the {@code state} that must match the state
- * cookie exactly once. A {@code code} signs the user in through IDaaS; Apple's
- * {@code error=user_cancelled_authorize} sends the browser back to the login page. The
- * {@code user} field Apple sends on the very first sign-in becomes part of the principal's
- * claims for this session.
+ * cookie exactly once and be bound to this browser. A {@code code} signs the user in through
+ * IDaaS; Apple's {@code error=user_cancelled_authorize} sends the browser back to the login
+ * page. The {@code user} field Apple sends on the very first sign-in is unsigned and chosen by
+ * whoever posts the form: it is kept, labelled unverified, as {@code apple_unverified_*}
+ * claims for this session and an {@link UnverifiedAppleUserInfoReceivedEvent}.
  *
  * @author idaas-spring-boot-starter
  * @since 0.1
@@ -140,7 +141,7 @@ public class AppleCallbackAuthenticationFilter extends AbstractAuthenticationPro
 		Authentication result = getAuthenticationManager().authenticate(token);
 		AppleUserName name = token.getAppleUserName();
 		if (name != null && this.eventPublisher != null && result instanceof IdaasAuthenticationToken signedIn) {
-			this.eventPublisher.publishEvent(new AppleUserNameReceivedEvent(signedIn, name));
+			this.eventPublisher.publishEvent(new UnverifiedAppleUserInfoReceivedEvent(signedIn, name));
 		}
 		return result;
 	}

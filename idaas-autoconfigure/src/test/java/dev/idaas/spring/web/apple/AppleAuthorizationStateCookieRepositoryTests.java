@@ -1,13 +1,20 @@
 package dev.idaas.spring.web.apple;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Base64;
 
 import jakarta.servlet.http.Cookie;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
 
@@ -16,8 +23,10 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 
 /**
  * Tests for {@link AppleAuthorizationStateCookieRepository}: the signed state cookie, on one
- * node and across nodes.
+ * node and across nodes, bound to the browser by its nonce cookie, and the bounded memory of
+ * consumed states.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class AppleAuthorizationStateCookieRepositoryTests {
 
 	private static final String CALLBACK = "/login/idaas/apple/callback";
@@ -26,11 +35,13 @@ class AppleAuthorizationStateCookieRepositoryTests {
 
 	private static final Instant NOW = Instant.parse("2026-01-02T03:04:05Z");
 
+	private static final String NONCE_COOKIE = "__Host-IDAAS_APPLE_NONCE";
+
 	@Test
 	void consumeWhenSameRepositoryThenState() {
 		AppleAuthorizationStateCookieRepository repository = repository(null);
 		Issued issued = issue(repository, "/orders?id=7");
-		AppleAuthorizationState state = consume(repository, issued.state().state(), issued.cookie());
+		AppleAuthorizationState state = consume(repository, issued.state().state(), issued);
 		assertThat(state).isNotNull();
 		assertThat(state.state()).isEqualTo(issued.state().state());
 		assertThat(state.targetPath()).isEqualTo("/orders?id=7");
@@ -41,7 +52,7 @@ class AppleAuthorizationStateCookieRepositoryTests {
 		AppleAuthorizationStateCookieRepository authorizeNode = repository(SECRET);
 		AppleAuthorizationStateCookieRepository callbackNode = repository(SECRET);
 		Issued issued = issue(authorizeNode, "/orders");
-		AppleAuthorizationState state = consume(callbackNode, issued.state().state(), issued.cookie());
+		AppleAuthorizationState state = consume(callbackNode, issued.state().state(), issued);
 		assertThat(state).isNotNull();
 		assertThat(state.targetPath()).isEqualTo("/orders");
 	}
@@ -51,9 +62,9 @@ class AppleAuthorizationStateCookieRepositoryTests {
 		AppleAuthorizationStateCookieRepository authorizeNode = repository(null);
 		AppleAuthorizationStateCookieRepository callbackNode = repository(null);
 		Issued issued = issue(authorizeNode, null);
-		assertThat(consume(callbackNode, issued.state().state(), issued.cookie())).isNull();
+		assertThat(consume(callbackNode, issued.state().state(), issued)).isNull();
 		// and the cookie was not spent: its own node still accepts it
-		assertThat(consume(authorizeNode, issued.state().state(), issued.cookie())).isNotNull();
+		assertThat(consume(authorizeNode, issued.state().state(), issued)).isNotNull();
 	}
 
 	@Test
@@ -61,7 +72,7 @@ class AppleAuthorizationStateCookieRepositoryTests {
 		AppleAuthorizationStateCookieRepository authorizeNode = repository(SECRET);
 		AppleAuthorizationStateCookieRepository callbackNode = repository(SECRET.replace('0', '1'));
 		Issued issued = issue(authorizeNode, null);
-		assertThat(consume(callbackNode, issued.state().state(), issued.cookie())).isNull();
+		assertThat(consume(callbackNode, issued.state().state(), issued)).isNull();
 	}
 
 	@Test
@@ -69,19 +80,71 @@ class AppleAuthorizationStateCookieRepositoryTests {
 		AppleAuthorizationStateCookieRepository repository = repository(SECRET);
 		Issued issued = issue(repository, "/orders");
 		String[] parts = issued.cookie().split("\\.", -1);
-		assertThat(parts).hasSize(4);
+		assertThat(parts).hasSize(5);
 		String state = parts[0];
-		assertThat(consume(repository, state, "x" + parts[0] + "." + parts[1] + "." + parts[2] + "." + parts[3]))
+		String nonce = issued.nonce();
+		assertThat(consume(repository, state, "x" + String.join(".", parts), nonce)).isNull();
+		assertThat(consume(repository, state, join(parts[0], "L2FkbWlu", parts[2], parts[3], parts[4]), nonce))
 			.isNull();
-		assertThat(consume(repository, state, parts[0] + ".L2FkbWlu." + parts[2] + "." + parts[3])).isNull();
-		assertThat(consume(repository, state, parts[0] + ".." + parts[2] + "." + parts[3])).isNull();
-		assertThat(consume(repository, state, parts[0] + "." + parts[1] + "." + (Long.parseLong(parts[2]) + 1) + "."
-				+ parts[3])).isNull();
-		assertThat(consume(repository, state, parts[0] + "." + parts[1] + "." + parts[2])).isNull();
-		assertThat(consume(repository, state, parts[0] + "." + parts[1] + "." + parts[2] + "." + parts[3] + ".x"))
+		assertThat(consume(repository, state, join(parts[0], "", parts[2], parts[3], parts[4]), nonce)).isNull();
+		assertThat(consume(repository, state,
+				join(parts[0], parts[1], String.valueOf(Long.parseLong(parts[2]) + 1), parts[3], parts[4]), nonce))
 			.isNull();
+		assertThat(consume(repository, state, join(parts[0], parts[1], parts[2], "x" + parts[3], parts[4]), nonce))
+			.isNull();
+		assertThat(consume(repository, state, join(parts[0], parts[1], parts[2], parts[3]), nonce)).isNull();
+		assertThat(consume(repository, state, join(parts[0], parts[1], parts[2], parts[4]), nonce)).isNull();
+		assertThat(consume(repository, state, String.join(".", parts) + ".x", nonce)).isNull();
 		// none of the refusals spent the state
-		assertThat(consume(repository, state, issued.cookie())).isNotNull();
+		assertThat(consume(repository, state, issued)).isNotNull();
+	}
+
+	@Test
+	void consumeWhenGenuineStateWithAnotherBrowsersNonceThenNull() {
+		AppleAuthorizationStateCookieRepository repository = repository(SECRET);
+		Issued attacker = issue(repository, null);
+		Issued victim = issue(repository, null);
+		// the attacker's own genuine cookie and state, planted in the victim's browser
+		assertThat(consume(repository, attacker.state().state(), attacker.cookie(), victim.nonce())).isNull();
+		assertThat(consume(repository, attacker.state().state(), attacker.cookie(), null)).isNull();
+		assertThat(consume(repository, attacker.state().state(), attacker.cookie(), "")).isNull();
+		// each state works in the browser that asked for it
+		assertThat(consume(repository, victim.state().state(), victim)).isNotNull();
+		assertThat(consume(repository, attacker.state().state(), attacker)).isNotNull();
+	}
+
+	@Test
+	void consumeWhenFloodedWithConsumedStatesThenGenuineStateAcceptedAndOneWarning(CapturedOutput output) {
+		AppleAuthorizationStateCookieRepository repository = repository(null);
+		int flood = AppleAuthorizationStateCookieRepository.MAX_REMEMBERED_STATES + 2_000;
+		assertThat(startAndFinish(repository, flood)).isEqualTo(flood);
+		Issued genuine = issue(repository, "/orders");
+		AppleAuthorizationState state = consume(repository, genuine.state().state(), genuine);
+		assertThat(state).isNotNull();
+		assertThat(state.targetPath()).isEqualTo("/orders");
+		// still usable once, even with the memory full
+		assertThat(consume(repository, genuine.state().state(), genuine)).isNull();
+		assertThat(output.getAll().lines().filter((line) -> line.contains("WARN")
+				&& line.contains("states consumed on this node are still unexpired"))).hasSize(1);
+		assertThat(output.getAll()).doesNotContain(genuine.state().state()).doesNotContain(genuine.nonce());
+	}
+
+	@Test
+	void consumeWhenRememberedStatesExpireThenMemoryDrainsWithoutWarning(CapturedOutput output) {
+		AppleAuthorizationStateCookieRepository repository = repository(null);
+		int full = AppleAuthorizationStateCookieRepository.MAX_REMEMBERED_STATES;
+		assertThat(startAndFinish(repository, full)).isEqualTo(full);
+		repository.setClock(Clock.fixed(NOW.plus(Duration.ofMinutes(10)).plusSeconds(1), ZoneOffset.UTC));
+		assertThat(startAndFinish(repository, 100)).isEqualTo(100);
+		assertThat(output.getAll()).doesNotContain("states consumed on this node are still unexpired");
+	}
+
+	@Test
+	void consumeWhenReplayedThenNull() {
+		AppleAuthorizationStateCookieRepository repository = repository(SECRET);
+		Issued issued = issue(repository, null);
+		assertThat(consume(repository, issued.state().state(), issued)).isNotNull();
+		assertThat(consume(repository, issued.state().state(), issued)).isNull();
 	}
 
 	@Test
@@ -89,7 +152,7 @@ class AppleAuthorizationStateCookieRepositoryTests {
 		AppleAuthorizationStateCookieRepository repository = repository(SECRET);
 		Issued issued = issue(repository, null);
 		repository.setClock(Clock.fixed(NOW.plus(Duration.ofMinutes(10)).plusSeconds(1), ZoneOffset.UTC));
-		assertThat(consume(repository, issued.state().state(), issued.cookie())).isNull();
+		assertThat(consume(repository, issued.state().state(), issued)).isNull();
 	}
 
 	@Test
@@ -100,12 +163,72 @@ class AppleAuthorizationStateCookieRepositoryTests {
 	}
 
 	@Test
+	void createWhenCalledThenNonceCookieHostPrefixedAndItsHashSigned() {
+		MockHttpServletResponse response = new MockHttpServletResponse();
+		repository(null).create(null, new MockHttpServletRequest("GET", "/shop/login/idaas/apple/authorize"),
+				response);
+		assertThat(response.getHeaders("Set-Cookie")).hasSize(2);
+		String nonce = response.getHeaders("Set-Cookie").get(1);
+		assertThat(nonce).matches(NONCE_COOKIE + "=[A-Za-z0-9_-]{43}; Path=/; Max-Age=600; Expires=.*")
+			.contains("; Secure")
+			.contains("; HttpOnly")
+			.contains("; SameSite=None")
+			.doesNotContainIgnoringCase("Domain");
+		String value = response.getCookie(NONCE_COOKIE).getValue();
+		String[] parts = response.getCookie(AppleAuthorizationStateCookieRepository.DEFAULT_COOKIE_NAME)
+			.getValue()
+			.split("\\.", -1);
+		assertThat(parts[3]).isEqualTo(sha256(value)).doesNotContain(value);
+	}
+
+	@Test
+	void consumeWhenCalledThenBothCookiesExpired() {
+		AppleAuthorizationStateCookieRepository repository = repository(null);
+		Issued issued = issue(repository, null);
+		MockHttpServletRequest request = new MockHttpServletRequest("POST", CALLBACK);
+		request.setCookies(new Cookie(AppleAuthorizationStateCookieRepository.DEFAULT_COOKIE_NAME, issued.cookie()),
+				new Cookie(NONCE_COOKIE, issued.nonce()));
+		MockHttpServletResponse response = new MockHttpServletResponse();
+		assertThat(repository.consume(issued.state().state(), request, response)).isNotNull();
+		assertThat(response.getHeaders("Set-Cookie")).satisfiesExactlyInAnyOrder(
+				(header) -> assertThat(header).startsWith("__Secure-IDAAS_APPLE_STATE=; Path=" + CALLBACK + "; Max-Age=0"),
+				(header) -> assertThat(header).startsWith(NONCE_COOKIE + "=; Path=/; Max-Age=0"));
+	}
+
+	@Test
 	void createWhenCalledThenCookieNamedWithSecurePrefix() {
 		MockHttpServletResponse response = new MockHttpServletResponse();
 		repository(null).create(null, new MockHttpServletRequest("GET", "/login/idaas/apple/authorize"), response);
 		assertThat(response.getHeader("Set-Cookie")).startsWith("__Secure-IDAAS_APPLE_STATE=")
 			.contains("; Path=" + CALLBACK + ";")
 			.contains("; Secure");
+	}
+
+	// what a flood does: authorize, then post the callback with error=x; returns how many were accepted
+	private static int startAndFinish(AppleAuthorizationStateCookieRepository repository, int times) {
+		int accepted = 0;
+		for (int i = 0; i < times; i++) {
+			Issued issued = issue(repository, null);
+			if (consume(repository, issued.state().state(), issued) != null) {
+				accepted++;
+			}
+		}
+		return accepted;
+	}
+
+	private static String join(String... parts) {
+		return String.join(".", parts);
+	}
+
+	private static String sha256(String value) {
+		try {
+			return Base64.getUrlEncoder()
+				.withoutPadding()
+				.encodeToString(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	private static AppleAuthorizationStateCookieRepository repository(String secret) {
@@ -123,17 +246,30 @@ class AppleAuthorizationStateCookieRepositoryTests {
 				new MockHttpServletRequest("GET", "/login/idaas/apple/authorize"), response);
 		Cookie cookie = response.getCookie(AppleAuthorizationStateCookieRepository.DEFAULT_COOKIE_NAME);
 		assertThat(cookie).isNotNull();
-		return new Issued(state, cookie.getValue());
+		Cookie nonce = response.getCookie(NONCE_COOKIE);
+		return new Issued(state, cookie.getValue(), (nonce != null) ? nonce.getValue() : null);
+	}
+
+	// the browser that started the flow posts the callback: its own nonce cookie comes along
+	private static AppleAuthorizationState consume(AppleAuthorizationStateCookieRepository repository,
+			String postedState, Issued issued) {
+		return consume(repository, postedState, issued.cookie(), issued.nonce());
 	}
 
 	private static AppleAuthorizationState consume(AppleAuthorizationStateCookieRepository repository,
-			String postedState, String cookieValue) {
+			String postedState, String cookieValue, String nonce) {
 		MockHttpServletRequest request = new MockHttpServletRequest("POST", CALLBACK);
-		request.setCookies(new Cookie(AppleAuthorizationStateCookieRepository.DEFAULT_COOKIE_NAME, cookieValue));
+		if (nonce != null) {
+			request.setCookies(new Cookie(AppleAuthorizationStateCookieRepository.DEFAULT_COOKIE_NAME, cookieValue),
+					new Cookie(NONCE_COOKIE, nonce));
+		}
+		else {
+			request.setCookies(new Cookie(AppleAuthorizationStateCookieRepository.DEFAULT_COOKIE_NAME, cookieValue));
+		}
 		return repository.consume(postedState, request, new MockHttpServletResponse());
 	}
 
-	private record Issued(AppleAuthorizationState state, String cookie) {
+	private record Issued(AppleAuthorizationState state, String cookie, String nonce) {
 	}
 
 }

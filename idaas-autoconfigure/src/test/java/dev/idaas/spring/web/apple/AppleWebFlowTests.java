@@ -2,6 +2,7 @@ package dev.idaas.spring.web.apple;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.Base64;
 
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import dev.idaas.spring.authentication.AppleUserNameReceivedEvent;
+import dev.idaas.spring.authentication.UnverifiedAppleUserInfoReceivedEvent;
 import dev.idaas.spring.test.simulator.IdaasSimulator;
 import dev.idaas.spring.test.simulator.IdaasSimulatorExtension;
 import dev.idaas.spring.test.simulator.SimulatedUser;
@@ -49,6 +50,7 @@ import org.springframework.web.util.UriComponents;
 import org.springframework.web.util.UriComponentsBuilder;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
@@ -73,6 +75,11 @@ class AppleWebFlowTests {
 	private static final String CALLBACK = "/login/idaas/apple/callback";
 
 	private static final String STATE_COOKIE = "__Secure-IDAAS_APPLE_STATE";
+
+	private static final String NONCE_COOKIE = "__Host-IDAAS_APPLE_NONCE";
+
+	// the nonce cookie a test sends with a cookie it forged, so that only the forged part is wrong
+	private static final String FORGED_NONCE = "forged-nonce-0123456789abcdefghijklmnopqrstu";
 
 	// lets a test forge what only a holder of the secret could: a correctly signed cookie
 	private static final String STATE_SECRET = "test-state-secret-0123456789abcdefghijklmnop";
@@ -122,14 +129,24 @@ class AppleWebFlowTests {
 		String state = params.getFirst("state");
 		assertThat(state).matches("[A-Za-z0-9_-]{43}");
 		assertThat(response.getHeader("Cache-Control")).isEqualTo("no-store");
-		String setCookie = response.getHeader("Set-Cookie");
-		// state, no target, issue time, MAC (HMAC-SHA256, base64url)
-		assertThat(setCookie).matches(STATE_COOKIE + "=" + state + "\\.\\.[0-9]+\\.[A-Za-z0-9_-]{43};.*")
+		assertThat(response.getHeaders("Set-Cookie")).hasSize(2);
+		String setCookie = response.getHeaders("Set-Cookie").get(0);
+		// state, no target, issue time, nonce hash (SHA-256), MAC (HMAC-SHA256), base64url
+		assertThat(setCookie)
+			.matches(STATE_COOKIE + "=" + state + "\\.\\.[0-9]+\\.[A-Za-z0-9_-]{43}\\.[A-Za-z0-9_-]{43};.*")
 			.contains("; Path=" + CALLBACK + ";")
 			.contains("Max-Age=600")
 			.contains("Secure")
 			.contains("HttpOnly")
 			.contains("SameSite=None");
+		String nonce = response.getHeaders("Set-Cookie").get(1);
+		assertThat(nonce).matches(NONCE_COOKIE + "=[A-Za-z0-9_-]{43}; Path=/; Max-Age=600; .*")
+			.contains("Secure")
+			.contains("HttpOnly")
+			.contains("SameSite=None")
+			.doesNotContainIgnoringCase("Domain=");
+		assertThat(setCookie.split(";")[0].split("\\.")[3])
+			.isEqualTo(sha256(response.getCookie(NONCE_COOKIE).getValue()));
 		assertThat(this.idaas.loginRequestCount()).isZero();
 	}
 
@@ -142,10 +159,12 @@ class AppleWebFlowTests {
 
 	@Test
 	void callbackWhenCodeAndStateThenSignedInWithoutCsrfToken() throws Exception {
-		Cookie cookie = stateCookie(this.mvc.perform(get(AUTHORIZE)).andReturn());
+		MvcResult started = this.mvc.perform(get(AUTHORIZE)).andReturn();
+		Cookie cookie = stateCookie(started);
+		Cookie nonce = nonceCookie(started);
 		String code = this.idaas.issueAppleCode(this.alice);
 		MvcResult result = this.mvc
-			.perform(post(CALLBACK).cookie(cookie).param("state", state(cookie)).param("code", code))
+			.perform(post(CALLBACK).cookie(cookie, nonce).param("state", state(cookie)).param("code", code))
 			.andExpect(status().isFound())
 			.andExpect(redirectedUrl("/"))
 			.andReturn();
@@ -158,47 +177,62 @@ class AppleWebFlowTests {
 	}
 
 	@Test
-	void callbackWhenUserFieldThenNameClaims() throws Exception {
-		Cookie cookie = stateCookie(this.mvc.perform(get(AUTHORIZE)).andReturn());
+	void callbackWhenUserFieldThenOnlyUnverifiedClaimsAndEvent() throws Exception {
+		MvcResult started = this.mvc.perform(get(AUTHORIZE)).andReturn();
+		Cookie cookie = stateCookie(started);
+		Cookie nonce = nonceCookie(started);
 		String code = this.idaas.issueAppleCode(this.alice);
 		MvcResult result = this.mvc
-			.perform(post(CALLBACK).cookie(cookie)
+			.perform(post(CALLBACK).cookie(cookie, nonce)
 				.param("state", state(cookie))
 				.param("code", code)
+				// whoever posts the callback chooses this field: here, someone posing as the admin
 				.param("user",
-						"{\"name\":{\"firstName\":\"Alice\",\"lastName\":\"Liddell\"},\"email\":\"x@privaterelay.appleid.com\"}"))
+						"{\"name\":{\"firstName\":\"Root\",\"lastName\":\"Admin\"},\"email\":\"admin@example.com\"}"))
 			.andExpect(status().isFound())
 			.andReturn();
 		OidcUser user = (OidcUser) signedIn(result).getPrincipal();
-		assertThat(user.getGivenName()).isEqualTo("Alice");
-		assertThat(user.getFamilyName()).isEqualTo("Liddell");
 		assertThat(user.getSubject()).isEqualTo("alice");
-		assertThat(this.events.stream(AppleUserNameReceivedEvent.class)).singleElement().satisfies((event) -> {
-			assertThat(event.getAppleUserName().fullName()).isEqualTo("Alice Liddell");
-			assertThat(event.getAppleUserName().email()).isEqualTo("x@privaterelay.appleid.com");
-			assertThat(event.getAuthentication().getName()).isEqualTo("alice");
-		});
+		// the standard claims are the id_token's, untouched by the form field
+		assertThat(user.getEmail()).isEqualTo("alice@example.com");
+		assertThat(user.getFullName()).isEqualTo("Alice Liddell");
+		assertThat(user.getGivenName()).isNull();
+		assertThat(user.getFamilyName()).isNull();
+		assertThat(user.getClaims()).doesNotContainKeys("given_name", "family_name", "apple_name", "apple_email");
+		assertThat(user.getUserInfo().getClaims()).containsOnly(entry("apple_unverified_given_name", "Root"),
+				entry("apple_unverified_family_name", "Admin"), entry("apple_unverified_name", "Root Admin"),
+				entry("apple_unverified_email", "admin@example.com"));
+		assertThat(this.events.stream(UnverifiedAppleUserInfoReceivedEvent.class)).singleElement()
+			.satisfies((event) -> {
+				assertThat(event.getUnverifiedUserInfo().fullName()).isEqualTo("Root Admin");
+				assertThat(event.getUnverifiedUserInfo().email()).isEqualTo("admin@example.com");
+				assertThat(event.getAuthentication().getName()).isEqualTo("alice");
+			});
 	}
 
 	@Test
 	void callbackWhenNoUserFieldThenNoNameEvent() throws Exception {
-		Cookie cookie = stateCookie(this.mvc.perform(get(AUTHORIZE)).andReturn());
+		MvcResult started = this.mvc.perform(get(AUTHORIZE)).andReturn();
+		Cookie cookie = stateCookie(started);
+		Cookie nonce = nonceCookie(started);
 		this.mvc
-			.perform(post(CALLBACK).cookie(cookie)
+			.perform(post(CALLBACK).cookie(cookie, nonce)
 				.param("state", state(cookie))
 				.param("code", this.idaas.issueAppleCode(this.alice)))
 			.andExpect(status().isFound());
-		assertThat(this.events.stream(AppleUserNameReceivedEvent.class)).isEmpty();
+		assertThat(this.events.stream(UnverifiedAppleUserInfoReceivedEvent.class)).isEmpty();
 	}
 
 	@Test
 	void callbackWhenSavedRequestThenBackToIt() throws Exception {
 		MockHttpSession session = new MockHttpSession();
 		this.mvc.perform(get("/private").session(session).accept(MediaType.TEXT_HTML)).andExpect(status().isFound());
-		Cookie cookie = stateCookie(this.mvc.perform(get(AUTHORIZE).session(session)).andReturn());
+		MvcResult started = this.mvc.perform(get(AUTHORIZE).session(session)).andReturn();
+		Cookie cookie = stateCookie(started);
+		Cookie nonce = nonceCookie(started);
 		String code = this.idaas.issueAppleCode(this.alice);
 		// Apple's cross-site POST carries no SameSite=Lax session cookie
-		this.mvc.perform(post(CALLBACK).cookie(cookie).param("state", state(cookie)).param("code", code))
+		this.mvc.perform(post(CALLBACK).cookie(cookie, nonce).param("state", state(cookie)).param("code", code))
 			.andExpect(status().isFound())
 			.andExpect(redirectedUrl("/private?continue"));
 	}
@@ -209,10 +243,11 @@ class AppleWebFlowTests {
 	void callbackWhenForgedTargetThenNeverLeavesSite(String target) throws Exception {
 		// signed with the secret, as if it leaked, so the target check itself is what is tested
 		String state = "forged-state-" + Math.abs(target.hashCode()) + "-" + System.nanoTime();
-		Cookie cookie = new Cookie(STATE_COOKIE,
-				signed(state + "." + encode(target) + "." + Instant.now().getEpochSecond(), STATE_SECRET));
+		Cookie cookie = new Cookie(STATE_COOKIE, signed(state + "." + encode(target) + "."
+				+ Instant.now().getEpochSecond() + "." + sha256(FORGED_NONCE), STATE_SECRET));
+		Cookie nonce = new Cookie(NONCE_COOKIE, FORGED_NONCE);
 		String code = this.idaas.issueAppleCode(this.alice);
-		this.mvc.perform(post(CALLBACK).cookie(cookie).param("state", state).param("code", code))
+		this.mvc.perform(post(CALLBACK).cookie(cookie, nonce).param("state", state).param("code", code))
 			.andExpect(status().isFound())
 			.andExpect(redirectedUrl("/"));
 		assertThat(this.idaas.loginRequestCount()).isEqualTo(1);
@@ -223,9 +258,12 @@ class AppleWebFlowTests {
 	void callbackWhenPlantedCookieWithoutValidMacThenRejectedWithoutUpstreamCall(String mac) throws Exception {
 		// someone who can set cookies for the site plants a state cookie and posts the same state
 		String state = "planted-state-" + System.nanoTime();
-		Cookie planted = new Cookie(STATE_COOKIE, state + ".." + Instant.now().getEpochSecond() + mac);
+		Cookie planted = new Cookie(STATE_COOKIE,
+				state + ".." + Instant.now().getEpochSecond() + "." + sha256(FORGED_NONCE) + mac);
+		Cookie nonce = new Cookie(NONCE_COOKIE, FORGED_NONCE);
 		String code = this.idaas.issueAppleCode(this.alice);
-		MvcResult result = this.mvc.perform(post(CALLBACK).cookie(planted).param("state", state).param("code", code))
+		MvcResult result = this.mvc
+			.perform(post(CALLBACK).cookie(planted, nonce).param("state", state).param("code", code))
 			.andExpect(status().isFound())
 			.andExpect(redirectedUrl("/login?error&code=IDAAS.STARTER.INVALID_STATE"))
 			.andReturn();
@@ -236,10 +274,13 @@ class AppleWebFlowTests {
 	@Test
 	void callbackWhenPlantedCookieSignedWithAnotherSecretThenRejectedWithoutUpstreamCall() throws Exception {
 		String state = "planted-state-" + System.nanoTime();
-		Cookie planted = new Cookie(STATE_COOKIE, signed(state + ".." + Instant.now().getEpochSecond(),
-				"attacker-secret-0123456789abcdefghijklmnopq"));
+		Cookie planted = new Cookie(STATE_COOKIE, signed(state + ".." + Instant.now().getEpochSecond() + "."
+				+ sha256(FORGED_NONCE), "attacker-secret-0123456789abcdefghijklmnopq"));
 		String code = this.idaas.issueAppleCode(this.alice);
-		this.mvc.perform(post(CALLBACK).cookie(planted).param("state", state).param("code", code))
+		this.mvc
+			.perform(post(CALLBACK).cookie(planted, new Cookie(NONCE_COOKIE, FORGED_NONCE))
+				.param("state", state)
+				.param("code", code))
 			.andExpect(status().isFound())
 			.andExpect(redirectedUrl("/login?error&code=IDAAS.STARTER.INVALID_STATE"));
 		assertThat(this.idaas.loginRequestCount()).isZero();
@@ -249,14 +290,15 @@ class AppleWebFlowTests {
 	void callbackWhenGenuineCookieTargetTamperedThenRejectedWithoutUpstreamCall() throws Exception {
 		MockHttpSession session = new MockHttpSession();
 		this.mvc.perform(get("/private").session(session).accept(MediaType.TEXT_HTML)).andExpect(status().isFound());
-		Cookie genuine = stateCookie(this.mvc.perform(get(AUTHORIZE).session(session)).andReturn());
-		String[] parts = genuine.getValue().split("\\.");
-		assertThat(parts).hasSize(4);
+		MvcResult started = this.mvc.perform(get(AUTHORIZE).session(session)).andReturn();
+		String[] parts = stateCookie(started).getValue().split("\\.");
+		assertThat(parts).hasSize(5);
 		assertThat(parts[1]).isEqualTo(encode("/private?continue"));
 		Cookie tampered = new Cookie(STATE_COOKIE,
-				parts[0] + "." + encode("/admin") + "." + parts[2] + "." + parts[3]);
+				parts[0] + "." + encode("/admin") + "." + parts[2] + "." + parts[3] + "." + parts[4]);
 		String code = this.idaas.issueAppleCode(this.alice);
-		this.mvc.perform(post(CALLBACK).cookie(tampered).param("state", parts[0]).param("code", code))
+		this.mvc
+			.perform(post(CALLBACK).cookie(tampered, nonceCookie(started)).param("state", parts[0]).param("code", code))
 			.andExpect(status().isFound())
 			.andExpect(redirectedUrl("/login?error&code=IDAAS.STARTER.INVALID_STATE"));
 		assertThat(this.idaas.loginRequestCount()).isZero();
@@ -264,22 +306,106 @@ class AppleWebFlowTests {
 
 	@Test
 	void callbackWhenGenuineCookieIssueTimeTamperedThenRejectedWithoutUpstreamCall() throws Exception {
-		Cookie genuine = stateCookie(this.mvc.perform(get(AUTHORIZE)).andReturn());
-		String[] parts = genuine.getValue().split("\\.", -1);
-		assertThat(parts).hasSize(4);
+		MvcResult started = this.mvc.perform(get(AUTHORIZE)).andReturn();
+		String[] parts = stateCookie(started).getValue().split("\\.", -1);
+		assertThat(parts).hasSize(5);
 		// pushed into the future, the cookie would otherwise outlive its 10 minutes
 		Cookie tampered = new Cookie(STATE_COOKIE, parts[0] + "." + parts[1] + "."
-				+ (Long.parseLong(parts[2]) + 3600) + "." + parts[3]);
+				+ (Long.parseLong(parts[2]) + 3600) + "." + parts[3] + "." + parts[4]);
 		String code = this.idaas.issueAppleCode(this.alice);
-		this.mvc.perform(post(CALLBACK).cookie(tampered).param("state", parts[0]).param("code", code))
+		this.mvc
+			.perform(post(CALLBACK).cookie(tampered, nonceCookie(started)).param("state", parts[0]).param("code", code))
 			.andExpect(status().isFound())
 			.andExpect(redirectedUrl("/login?error&code=IDAAS.STARTER.INVALID_STATE"));
 		assertThat(this.idaas.loginRequestCount()).isZero();
 	}
 
 	@Test
+	void callbackWhenAttackersGenuineStatePlantedInVictimsBrowserThenRejectedWithoutUpstreamCall() throws Exception {
+		// the attacker starts a sign-in in their own browser and stops at Apple's answer
+		MvcResult attackers = this.mvc.perform(get(AUTHORIZE)).andReturn();
+		Cookie attackersState = stateCookie(attackers);
+		SimulatedUser mallory = SimulatedUser.of("mallory", "Mallory", "+8613800000009", "mallory@example.com");
+		this.idaas.registerUser(mallory);
+		String attackersCode = this.idaas.issueAppleCode(mallory);
+		// the victim's browser holds its own nonce (from any earlier authorize) and, planted from a
+		// sibling subdomain, the attacker's genuine signed state cookie
+		Cookie victimsNonce = nonceCookie(this.mvc.perform(get(AUTHORIZE)).andReturn());
+		MvcResult result = this.mvc
+			.perform(post(CALLBACK).cookie(attackersState, victimsNonce)
+				.param("state", state(attackersState))
+				.param("code", attackersCode))
+			.andExpect(status().isFound())
+			.andExpect(redirectedUrl("/login?error&code=IDAAS.STARTER.INVALID_STATE"))
+			.andReturn();
+		assertThat(signedIn(result)).isNull();
+		// and with no nonce cookie at all
+		this.mvc
+			.perform(post(CALLBACK).cookie(attackersState)
+				.param("state", state(attackersState))
+				.param("code", attackersCode))
+			.andExpect(status().isFound())
+			.andExpect(redirectedUrl("/login?error&code=IDAAS.STARTER.INVALID_STATE"));
+		assertThat(this.idaas.loginRequestCount()).isZero();
+	}
+
+	@Test
+	void callbackWhenStateWithNonceCookieOfAnotherSignInThenRejectedWithoutUpstreamCall() throws Exception {
+		MvcResult first = this.mvc.perform(get(AUTHORIZE)).andReturn();
+		MvcResult second = this.mvc.perform(get(AUTHORIZE)).andReturn();
+		Cookie cookie = stateCookie(first);
+		String code = this.idaas.issueAppleCode(this.alice);
+		this.mvc
+			.perform(post(CALLBACK).cookie(cookie, nonceCookie(second)).param("state", state(cookie)).param("code", code))
+			.andExpect(status().isFound())
+			.andExpect(redirectedUrl("/login?error&code=IDAAS.STARTER.INVALID_STATE"));
+		assertThat(this.idaas.loginRequestCount()).isZero();
+	}
+
+	@Test
+	void authorizeWhenHostNotLoopbackAndNoRedirectUriThenBadRequestWithoutStateOrRedirect() throws Exception {
+		for (String host : new String[] { "evil.example", "app.example.com", "localhost.evil.example", "10.0.0.1",
+				"127.0.0.1.evil.example", "[::2]" }) {
+			MockHttpServletResponse response = this.mvc
+				.perform(get(AUTHORIZE).header("Host", host).with((request) -> {
+					request.setServerName(host);
+					return request;
+				}))
+				.andExpect(status().isBadRequest())
+				.andReturn()
+				.getResponse();
+			assertThat(response.getContentAsString(StandardCharsets.UTF_8))
+				.isEqualTo(AppleAuthorizationRequestRedirectFilter.UNSET_REDIRECT_URI_MESSAGE);
+			assertThat(response.getRedirectedUrl()).as(host).isNull();
+			assertThat(response.getHeader("Location")).as(host).isNull();
+			assertThat(response.getHeaders("Set-Cookie")).as(host).isEmpty();
+		}
+		assertThat(this.idaas.loginRequestCount()).isZero();
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "localhost", "127.0.0.1", "127.1.2.3", "[::1]" })
+	void authorizeWhenLoopbackHostAndNoRedirectUriThenDerivedFromIt(String host) throws Exception {
+		MockHttpServletResponse response = this.mvc
+			.perform(get(AUTHORIZE).header("Host", host).with((request) -> {
+				request.setServerName(host);
+				request.setServerPort(8080);
+				return request;
+			}))
+			.andExpect(status().isFound())
+			.andReturn()
+			.getResponse();
+		MultiValueMap<String, String> params = UriComponentsBuilder.fromUriString(response.getRedirectedUrl())
+			.build(true)
+			.getQueryParams();
+		assertThat(decode(params.getFirst("redirect_uri"))).isEqualTo("http://" + host + ":8080" + CALLBACK);
+	}
+
+	@Test
 	void callbackWhenStateCookieMissingThenRejectedWithoutUpstreamCall() throws Exception {
-		Cookie cookie = stateCookie(this.mvc.perform(get(AUTHORIZE)).andReturn());
+		MvcResult started = this.mvc.perform(get(AUTHORIZE)).andReturn();
+		Cookie cookie = stateCookie(started);
+		Cookie nonce = nonceCookie(started);
 		String code = this.idaas.issueAppleCode(this.alice);
 		MvcResult result = this.mvc.perform(post(CALLBACK).param("state", state(cookie)).param("code", code))
 			.andExpect(status().isFound())
@@ -291,9 +417,11 @@ class AppleWebFlowTests {
 
 	@Test
 	void callbackWhenStateMissingThenRejectedWithoutUpstreamCall() throws Exception {
-		Cookie cookie = stateCookie(this.mvc.perform(get(AUTHORIZE)).andReturn());
+		MvcResult started = this.mvc.perform(get(AUTHORIZE)).andReturn();
+		Cookie cookie = stateCookie(started);
+		Cookie nonce = nonceCookie(started);
 		String code = this.idaas.issueAppleCode(this.alice);
-		this.mvc.perform(post(CALLBACK).cookie(cookie).param("code", code))
+		this.mvc.perform(post(CALLBACK).cookie(cookie, nonce).param("code", code))
 			.andExpect(status().isFound())
 			.andExpect(redirectedUrl("/login?error&code=IDAAS.STARTER.INVALID_STATE"));
 		assertThat(this.idaas.loginRequestCount()).isZero();
@@ -301,26 +429,30 @@ class AppleWebFlowTests {
 
 	@Test
 	void callbackWhenStateMismatchedThenRejectedWithoutUpstreamCall() throws Exception {
-		Cookie cookie = stateCookie(this.mvc.perform(get(AUTHORIZE)).andReturn());
+		MvcResult started = this.mvc.perform(get(AUTHORIZE)).andReturn();
+		Cookie cookie = stateCookie(started);
+		Cookie nonce = nonceCookie(started);
 		Cookie other = stateCookie(this.mvc.perform(get(AUTHORIZE)).andReturn());
 		String code = this.idaas.issueAppleCode(this.alice);
-		this.mvc.perform(post(CALLBACK).cookie(cookie).param("state", state(other)).param("code", code))
+		this.mvc.perform(post(CALLBACK).cookie(cookie, nonce).param("state", state(other)).param("code", code))
 			.andExpect(status().isFound())
 			.andExpect(redirectedUrl("/login?error&code=IDAAS.STARTER.INVALID_STATE"));
-		this.mvc.perform(post(CALLBACK).cookie(cookie).param("state", "").param("code", code))
+		this.mvc.perform(post(CALLBACK).cookie(cookie, nonce).param("state", "").param("code", code))
 			.andExpect(redirectedUrl("/login?error&code=IDAAS.STARTER.INVALID_STATE"));
 		assertThat(this.idaas.loginRequestCount()).isZero();
 	}
 
 	@Test
 	void callbackWhenStateReplayedThenRejectedWithoutUpstreamCall() throws Exception {
-		Cookie cookie = stateCookie(this.mvc.perform(get(AUTHORIZE)).andReturn());
+		MvcResult started = this.mvc.perform(get(AUTHORIZE)).andReturn();
+		Cookie cookie = stateCookie(started);
+		Cookie nonce = nonceCookie(started);
 		String code = this.idaas.issueAppleCode(this.alice);
-		this.mvc.perform(post(CALLBACK).cookie(cookie).param("state", state(cookie)).param("code", code))
+		this.mvc.perform(post(CALLBACK).cookie(cookie, nonce).param("state", state(cookie)).param("code", code))
 			.andExpect(redirectedUrl("/"));
 		String second = this.idaas.issueAppleCode(this.alice);
 		MvcResult replay = this.mvc
-			.perform(post(CALLBACK).cookie(cookie).param("state", state(cookie)).param("code", second))
+			.perform(post(CALLBACK).cookie(cookie, nonce).param("state", state(cookie)).param("code", second))
 			.andExpect(status().isFound())
 			.andExpect(redirectedUrl("/login?error&code=IDAAS.STARTER.INVALID_STATE"))
 			.andReturn();
@@ -330,13 +462,15 @@ class AppleWebFlowTests {
 
 	@Test
 	void callbackWhenStateExpiredThenRejectedWithoutUpstreamCall() throws Exception {
-		Cookie fresh = stateCookie(this.mvc.perform(get(AUTHORIZE)).andReturn());
-		String state = state(fresh);
+		MvcResult started = this.mvc.perform(get(AUTHORIZE)).andReturn();
+		Cookie nonce = nonceCookie(started);
+		String state = state(stateCookie(started));
 		long elevenMinutesAgo = Instant.now().minusSeconds(660).getEpochSecond();
-		// correctly signed, so only its age refuses it
-		Cookie expired = new Cookie(STATE_COOKIE, signed(state + ".." + elevenMinutesAgo, STATE_SECRET));
+		// correctly signed and bound to this browser, so only its age refuses it
+		Cookie expired = new Cookie(STATE_COOKIE,
+				signed(state + ".." + elevenMinutesAgo + "." + sha256(nonce.getValue()), STATE_SECRET));
 		String code = this.idaas.issueAppleCode(this.alice);
-		this.mvc.perform(post(CALLBACK).cookie(expired).param("state", state).param("code", code))
+		this.mvc.perform(post(CALLBACK).cookie(expired, nonce).param("state", state).param("code", code))
 			.andExpect(status().isFound())
 			.andExpect(redirectedUrl("/login?error&code=IDAAS.STARTER.INVALID_STATE"));
 		assertThat(this.idaas.loginRequestCount()).isZero();
@@ -344,9 +478,11 @@ class AppleWebFlowTests {
 
 	@Test
 	void callbackWhenUserCancelledThenBackToLoginWithoutUpstreamCall() throws Exception {
-		Cookie cookie = stateCookie(this.mvc.perform(get(AUTHORIZE)).andReturn());
+		MvcResult started = this.mvc.perform(get(AUTHORIZE)).andReturn();
+		Cookie cookie = stateCookie(started);
+		Cookie nonce = nonceCookie(started);
 		MvcResult result = this.mvc
-			.perform(post(CALLBACK).cookie(cookie).param("state", state(cookie)).param("error", "user_cancelled_authorize"))
+			.perform(post(CALLBACK).cookie(cookie, nonce).param("state", state(cookie)).param("error", "user_cancelled_authorize"))
 			.andExpect(status().isFound())
 			.andExpect(redirectedUrl("/login"))
 			.andReturn();
@@ -356,10 +492,12 @@ class AppleWebFlowTests {
 
 	@Test
 	void callbackWhenSocialBindThenRedirectToBindPage() throws Exception {
-		Cookie cookie = stateCookie(this.mvc.perform(get(AUTHORIZE)).andReturn());
+		MvcResult started = this.mvc.perform(get(AUTHORIZE)).andReturn();
+		Cookie cookie = stateCookie(started);
+		Cookie nonce = nonceCookie(started);
 		String code = this.idaas.issueSocialBindCode();
 		MvcResult result = this.mvc
-			.perform(post(CALLBACK).cookie(cookie).param("state", state(cookie)).param("code", code))
+			.perform(post(CALLBACK).cookie(cookie, nonce).param("state", state(cookie)).param("code", code))
 			.andExpect(status().isFound())
 			.andExpect(redirectedUrl("/idaas/bind"))
 			.andReturn();
@@ -370,8 +508,10 @@ class AppleWebFlowTests {
 
 	@Test
 	void callbackWhenHostileCodeThenRejectedWithoutUpstreamCall() throws Exception {
-		Cookie cookie = stateCookie(this.mvc.perform(get(AUTHORIZE)).andReturn());
-		this.mvc.perform(post(CALLBACK).cookie(cookie).param("state", state(cookie)).param("code", "a".repeat(4097)))
+		MvcResult started = this.mvc.perform(get(AUTHORIZE)).andReturn();
+		Cookie cookie = stateCookie(started);
+		Cookie nonce = nonceCookie(started);
+		this.mvc.perform(post(CALLBACK).cookie(cookie, nonce).param("state", state(cookie)).param("code", "a".repeat(4097)))
 			.andExpect(redirectedUrl("/login?error&code=IDAAS.STARTER.INVALID_CODE"));
 		assertThat(this.idaas.loginRequestCount()).isZero();
 	}
@@ -388,10 +528,12 @@ class AppleWebFlowTests {
 		assertThat(decode(params.getFirst("redirect_uri"))).isEqualTo("http://localhost/shop" + CALLBACK);
 		assertThat(authorize.getResponse().getHeader("Set-Cookie")).contains("; Path=/shop" + CALLBACK + ";");
 		Cookie cookie = stateCookie(authorize);
+		Cookie nonce = nonceCookie(authorize);
+		assertThat(authorize.getResponse().getHeaders("Set-Cookie").get(1)).contains("; Path=/;");
 		String code = this.idaas.issueAppleCode(this.alice);
 		this.mvc
 			.perform(post("/shop" + CALLBACK).contextPath("/shop")
-				.cookie(cookie)
+				.cookie(cookie, nonce)
 				.param("state", state(cookie))
 				.param("code", code))
 			.andExpect(status().isFound())
@@ -425,12 +567,12 @@ class AppleWebFlowTests {
 
 	/**
 	 * The cookie value as the repository signs it: HMAC-SHA256 over the purpose, a zero byte
-	 * and {@code state.target.issued}.
+	 * and {@code state.target.issued.nonceHash}.
 	 */
 	private static String signed(String value, String secret) throws GeneralSecurityException {
 		Mac mac = Mac.getInstance("HmacSHA256");
 		mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-		mac.update("idaas-apple-authorization-state-v1".getBytes(StandardCharsets.US_ASCII));
+		mac.update("idaas-apple-authorization-state-v2".getBytes(StandardCharsets.US_ASCII));
 		mac.update((byte) 0);
 		return value + "." + Base64.getUrlEncoder()
 			.withoutPadding()
@@ -439,6 +581,18 @@ class AppleWebFlowTests {
 
 	private static String decode(String value) {
 		return java.net.URLDecoder.decode(value, StandardCharsets.UTF_8);
+	}
+
+	private static String sha256(String value) throws GeneralSecurityException {
+		return Base64.getUrlEncoder()
+			.withoutPadding()
+			.encodeToString(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
+	}
+
+	private static Cookie nonceCookie(MvcResult result) {
+		Cookie cookie = result.getResponse().getCookie(NONCE_COOKIE);
+		assertThat(cookie).isNotNull();
+		return new Cookie(cookie.getName(), cookie.getValue());
 	}
 
 	private static Cookie stateCookie(MvcResult result) {

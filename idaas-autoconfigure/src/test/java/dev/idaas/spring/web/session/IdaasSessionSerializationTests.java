@@ -89,8 +89,9 @@ class IdaasSessionSerializationTests {
 		assertThat(copy.getName()).isEqualTo("alice@example.com");
 		assertThat(copy.getAuthorities()).extracting(GrantedAuthority::getAuthority)
 			.containsExactlyInAnyOrder("OIDC_USER", "ROLE_USER");
-		assertThat(copy.getPrincipal().getGivenName()).isEqualTo("Alice");
-		assertThat(copy.getPrincipal().getClaimAsString("apple_email")).isEqualTo("alice@privaterelay.appleid.com");
+		assertThat(copy.getPrincipal().getClaimAsString("apple_unverified_given_name")).isEqualTo("Alice");
+		assertThat(copy.getPrincipal().getClaimAsString("apple_unverified_email"))
+			.isEqualTo("alice@privaterelay.appleid.com");
 		assertThat(copy.getIdToken().getExpiresAt()).isEqualTo(authentication.getIdToken().getExpiresAt());
 		assertThat(copy.getIdToken().getAudience()).isEqualTo(authentication.getIdToken().getAudience());
 		assertThat(copy.getDetails()).isEqualTo("details");
