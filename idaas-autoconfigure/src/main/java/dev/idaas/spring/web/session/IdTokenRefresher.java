@@ -2,11 +2,8 @@ package dev.idaas.spring.web.session;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
 import org.apache.commons.logging.Log;
@@ -26,11 +23,8 @@ import dev.idaas.spring.web.DeviceContextResolver;
 
 import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.security.core.Authentication;
-import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.core.context.SecurityContextHolderStrategy;
-import org.springframework.security.oauth2.core.oidc.IdTokenClaimNames;
 import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
 import org.springframework.security.web.context.SecurityContextRepository;
 import org.springframework.util.Assert;
@@ -89,8 +83,6 @@ public class IdTokenRefresher {
 
 	private static final Log logger = LogFactory.getLog(IdTokenRefresher.class);
 
-	private static final long ROTATED_TOKEN_POLL_MILLIS = 25;
-
 	private final IdaasClient idaasClient;
 
 	private final IdaasAuthenticationTokenFactory authenticationTokenFactory;
@@ -99,12 +91,12 @@ public class IdTokenRefresher {
 
 	private final IdaasSessionTerminator terminator = new IdaasSessionTerminator();
 
+	private final RefreshedAuthenticationStore store = new RefreshedAuthenticationStore(this.terminator);
+
 	private volatile IdTokenRefreshSchedule schedule = IdTokenRefreshSchedule.DEFAULT;
 
 	private volatile RefreshFailureBackoff backoff = new RefreshFailureBackoff(Duration.ofSeconds(5),
 			RefreshFailureBackoff.DEFAULT_MAX_ENTRIES);
-
-	private SecurityContextRepository securityContextRepository = new HttpSessionSecurityContextRepository();
 
 	private SecurityContextHolderStrategy securityContextHolderStrategy = SecurityContextHolder
 		.getContextHolderStrategy();
@@ -144,7 +136,7 @@ public class IdTokenRefresher {
 	 */
 	public void setSecurityContextRepository(SecurityContextRepository securityContextRepository) {
 		Assert.notNull(securityContextRepository, "securityContextRepository cannot be null");
-		this.securityContextRepository = securityContextRepository;
+		this.store.setSecurityContextRepository(securityContextRepository);
 		this.terminator.setSecurityContextRepository(securityContextRepository);
 	}
 
@@ -156,6 +148,7 @@ public class IdTokenRefresher {
 	public void setSecurityContextHolderStrategy(SecurityContextHolderStrategy securityContextHolderStrategy) {
 		Assert.notNull(securityContextHolderStrategy, "securityContextHolderStrategy cannot be null");
 		this.securityContextHolderStrategy = securityContextHolderStrategy;
+		this.store.setSecurityContextHolderStrategy(securityContextHolderStrategy);
 		this.terminator.setSecurityContextHolderStrategy(securityContextHolderStrategy);
 	}
 
@@ -336,13 +329,13 @@ public class IdTokenRefresher {
 			return awaitOtherRefresh(current, refresh);
 		}
 		try {
-			IdaasAuthenticationToken stored = reload(request);
+			IdaasAuthenticationToken stored = this.store.load(request);
 			if (stored == null && refresh.sessionEnded()) {
 				throw this.terminator.signedOutMeanwhile(current);
 			}
 			if (stored != null && isNewer(stored, current)) {
 				// Another request or node refreshed while this one was getting the lock
-				setInHolder(stored);
+				this.store.use(stored);
 				if (!schedule.isDue(stored, schedule.now())) {
 					return stored;
 				}
@@ -366,7 +359,7 @@ public class IdTokenRefresher {
 		}
 		long now = refresh.schedule().now();
 		if (released) {
-			IdaasAuthenticationToken stored = reload(refresh.request());
+			IdaasAuthenticationToken stored = this.store.load(refresh.request());
 			if (stored == null) {
 				if (refresh.request().getSession(false) == null) {
 					// The refresh in flight signed the user out
@@ -375,8 +368,8 @@ public class IdTokenRefresher {
 							IdaasSessionEndReason.INVALID_SESSION_TOKEN, null);
 				}
 			}
-			else if (isSameUser(stored, current) && !refresh.schedule().isExpired(stored, now)) {
-				setInHolder(stored);
+			else if (RefreshedAuthenticationStore.isSameUser(stored, current) && !refresh.schedule().isExpired(stored, now)) {
+				this.store.use(stored);
 				return stored;
 			}
 		}
@@ -414,12 +407,14 @@ public class IdTokenRefresher {
 				// is not usable, or the next refresh would sign the user out
 				IdaasSessionState renewed = state.refreshed(result.sessionToken(),
 						refresh.schedule().clock().instant().plus(result.sessionExpiresIn()));
-				kept = store(current.withRefreshed(current.getPrincipal(), current.getAuthorities(), renewed),
-						current, refresh);
+				kept = this.store.store(
+						current.withRefreshed(current.getPrincipal(), current.getAuthorities(), renewed), current,
+						refresh.request(), refresh.response(), refresh.sessionId());
 			}
 			return onTransientFailure(kept, refresh, ex.getErrorCode(), ex);
 		}
-		IdaasAuthenticationToken kept = store(refreshed, current, refresh);
+		IdaasAuthenticationToken kept = this.store.store(refreshed, current, refresh.request(), refresh.response(),
+				refresh.sessionId());
 		this.backoff.clear(refresh.sessionKey());
 		if (logger.isDebugEnabled()) {
 			logger.debug("Refreshed the id_token of " + refreshed.getName() + " (session token rotated: " + rotated
@@ -435,10 +430,10 @@ public class IdTokenRefresher {
 		switch (ex.getCategory()) {
 			case INVALID_SESSION, USER_DISABLED -> {
 				if (mayRetry) {
-					IdaasAuthenticationToken stored = reloadRotated(current, refresh.request());
+					IdaasAuthenticationToken stored = this.store.awaitRotated(current, refresh.request(), this.rotatedSessionTokenWait);
 					if (stored != null) {
 						// Another request or node rotated the session token meanwhile
-						setInHolder(stored);
+						this.store.use(stored);
 						if (!refresh.schedule().isDue(stored, refresh.schedule().now())) {
 							return stored;
 						}
@@ -475,90 +470,6 @@ public class IdTokenRefresher {
 		return this.terminator.endSession(current, refresh.request(), refresh.response(), reason, errorCode, cause);
 	}
 
-	/**
-	 * Stores a refreshed authentication under the lock, into the HTTP session the refresh
-	 * started in only, and never over a newer generation of the same sign-in.
-	 * @return what the request goes on with: {@code refreshed}, or the newer stored one
-	 */
-	private IdaasAuthenticationToken store(IdaasAuthenticationToken refreshed, IdaasAuthenticationToken current,
-			Refresh refresh) {
-		if (refresh.sessionId() == null) {
-			// No HTTP session: this request keeps the refreshed authentication, none is created
-			setInHolder(refreshed);
-			return refreshed;
-		}
-		if (refresh.sessionEnded()) {
-			throw this.terminator.signedOutMeanwhile(current);
-		}
-		IdaasAuthenticationToken stored = reload(refresh.request());
-		if (stored == null && refresh.sessionEnded()) {
-			throw this.terminator.signedOutMeanwhile(current);
-		}
-		if (stored != null && stored.getSessionState().supersedes(refreshed.getSessionState())) {
-			// A newer copy is stored already; writing this one would bring back a retired token
-			setInHolder(stored);
-			return stored;
-		}
-		SecurityContext context = this.securityContextHolderStrategy.createEmptyContext();
-		context.setAuthentication(refreshed);
-		try {
-			this.securityContextRepository.saveContext(context, new ExistingSessionRequest(refresh.request()),
-					refresh.response());
-		}
-		catch (IllegalStateException ex) {
-			// The session was invalidated between the check and the write
-			throw this.terminator.signedOutMeanwhile(current);
-		}
-		if (refresh.sessionEnded()) {
-			throw this.terminator.signedOutMeanwhile(current);
-		}
-		this.securityContextHolderStrategy.setContext(context);
-		return refreshed;
-	}
-
-	private void setInHolder(IdaasAuthenticationToken authentication) {
-		SecurityContext context = this.securityContextHolderStrategy.createEmptyContext();
-		context.setAuthentication(authentication);
-		this.securityContextHolderStrategy.setContext(context);
-	}
-
-	private @Nullable IdaasAuthenticationToken reload(HttpServletRequest request) {
-		SecurityContext context = this.securityContextRepository
-			.loadDeferredContext(new ExistingSessionRequest(request))
-			.get();
-		Authentication authentication = (context != null) ? context.getAuthentication() : null;
-		return (authentication instanceof IdaasAuthenticationToken idaas) ? idaas : null;
-	}
-
-	/**
-	 * The stored authentication of the same user with another session token, re-read for up to
-	 * {@link #setRotatedSessionTokenWait rotated-session-token-wait}; {@code null} when none
-	 * appears.
-	 */
-	private @Nullable IdaasAuthenticationToken reloadRotated(IdaasAuthenticationToken current,
-			HttpServletRequest request) {
-		// Wall time, not the clock: the wait is for another node's write, not for token expiry
-		long deadline = System.nanoTime() + this.rotatedSessionTokenWait.toNanos();
-		while (true) {
-			IdaasAuthenticationToken stored = reload(request);
-			if (stored != null && isSameUser(stored, current)
-					&& !stored.getSessionState().sessionToken().equals(current.getSessionState().sessionToken())) {
-				return stored;
-			}
-			long remaining = deadline - System.nanoTime();
-			if (remaining <= 0) {
-				return null;
-			}
-			try {
-				Thread.sleep(Math.min(TimeUnit.NANOSECONDS.toMillis(remaining) + 1, ROTATED_TOKEN_POLL_MILLIS));
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				return null;
-			}
-		}
-	}
-
 	private void publish(ApplicationEvent event) {
 		ApplicationEventPublisher publisher = this.eventPublisher;
 		if (publisher != null) {
@@ -567,17 +478,10 @@ public class IdTokenRefresher {
 	}
 
 	private static boolean isNewer(IdaasAuthenticationToken stored, IdaasAuthenticationToken current) {
-		return stored != current && isSameUser(stored, current)
+		return stored != current && RefreshedAuthenticationStore.isSameUser(stored, current)
 				&& !current.getSessionState().supersedes(stored.getSessionState())
 				&& (!stored.getSessionState().sessionToken().equals(current.getSessionState().sessionToken())
 						|| !stored.getIdToken().getTokenValue().equals(current.getIdToken().getTokenValue()));
-	}
-
-	private static boolean isSameUser(IdaasAuthenticationToken one, IdaasAuthenticationToken other) {
-		// iss as a string: URL#equals would resolve host names
-		return Objects.equals(one.getIdToken().getSubject(), other.getIdToken().getSubject())
-				&& Objects.equals(one.getIdToken().getClaimAsString(IdTokenClaimNames.ISS),
-						other.getIdToken().getClaimAsString(IdTokenClaimNames.ISS));
 	}
 
 	/**
@@ -601,30 +505,7 @@ public class IdTokenRefresher {
 		 * Whether the HTTP session the refresh started in is gone or replaced.
 		 */
 		boolean sessionEnded() {
-			HttpSession session = this.request.getSession(false);
-			return this.sessionId != null && (session == null || !this.sessionId.equals(session.getId()));
-		}
-
-	}
-
-	/**
-	 * The request as a repository sees it while storing a refresh: {@code getSession(true)}
-	 * never creates a session (a logout may have invalidated it a moment ago).
-	 */
-	private static final class ExistingSessionRequest extends HttpServletRequestWrapper {
-
-		ExistingSessionRequest(HttpServletRequest request) {
-			super(request);
-		}
-
-		@Override
-		public @Nullable HttpSession getSession(boolean create) {
-			return super.getSession(false);
-		}
-
-		@Override
-		public @Nullable HttpSession getSession() {
-			return super.getSession(false);
+			return RefreshedAuthenticationStore.sessionEnded(this.request, this.sessionId);
 		}
 
 	}
