@@ -21,7 +21,7 @@ import org.springframework.web.bind.annotation.RestController;
 class MeController {
 
 	@GetMapping(path = "/api/me", produces = "application/json")
-	Map<String, @Nullable Object> me(Authentication authentication) {
+	Map<String, @Nullable Object> me(@Nullable Authentication authentication) {
 		SignedInUser user = SignedInUser.of(authentication);
 		Map<String, @Nullable Object> body = new LinkedHashMap<>();
 		body.put("sub", user.sub());

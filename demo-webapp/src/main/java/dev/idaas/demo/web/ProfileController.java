@@ -3,6 +3,7 @@ package dev.idaas.demo.web;
 import java.time.Duration;
 
 import dev.idaas.spring.authentication.IdaasAuthenticationToken;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.security.core.Authentication;
@@ -28,7 +29,7 @@ class ProfileController {
 	}
 
 	@GetMapping("/")
-	String profile(Authentication authentication, Model model) {
+	String profile(@Nullable Authentication authentication, Model model) {
 		model.addAttribute("me", SignedInUser.of(authentication));
 		model.addAttribute("idaasSession", authentication instanceof IdaasAuthenticationToken);
 		model.addAttribute("pollMillis", this.pollMillis);

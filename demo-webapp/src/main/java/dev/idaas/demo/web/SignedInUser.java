@@ -6,6 +6,7 @@ import java.time.temporal.ChronoUnit;
 import dev.idaas.spring.authentication.IdaasAuthenticationToken;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.security.authentication.AuthenticationCredentialsNotFoundException;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.core.oidc.user.OidcUser;
 
@@ -28,10 +29,19 @@ public record SignedInUser(String sub, @Nullable String name, @Nullable String e
 
 	/**
 	 * Reads the user from an authentication.
-	 * @param authentication the current authentication
+	 * <p>
+	 * The authentication is {@code null} when a sign-out on another request cleared the shared
+	 * security context while this request was running (Spring Security's logout empties the
+	 * context object the session holds, and a request that loaded it sees that). Such a request
+	 * is answered as signed out, through the security chain's entry point.
+	 * @param authentication the current authentication, {@code null} after a concurrent sign-out
 	 * @return the user
+	 * @throws AuthenticationCredentialsNotFoundException when signed out meanwhile
 	 */
-	public static SignedInUser of(Authentication authentication) {
+	public static SignedInUser of(@Nullable Authentication authentication) {
+		if (authentication == null) {
+			throw new AuthenticationCredentialsNotFoundException("Signed out while the request was running");
+		}
 		if (!(authentication.getPrincipal() instanceof OidcUser user)) {
 			return new SignedInUser(authentication.getName(), null, null, null, null, null, null, 0);
 		}

@@ -56,6 +56,12 @@ final class SerializedIdaasAuthentication implements Serializable {
 
 	private final int refreshCount;
 
+	/**
+	 * Absent (zero) in forms written before generations existed; read back as
+	 * {@code refreshCount}, which it equalled.
+	 */
+	private final long generation;
+
 	private final @Nullable Object details;
 
 	SerializedIdaasAuthentication(IdaasAuthenticationToken token, DefaultOidcUser user) {
@@ -92,6 +98,7 @@ final class SerializedIdaasAuthentication implements Serializable {
 		this.signedInAtSeconds = state.signedInAt().getEpochSecond();
 		this.signedInAtNanos = state.signedInAt().getNano();
 		this.refreshCount = state.refreshCount();
+		this.generation = state.generation();
 		this.details = token.getDetails();
 	}
 
@@ -125,7 +132,8 @@ final class SerializedIdaasAuthentication implements Serializable {
 		DefaultOidcUser user = new DefaultOidcUser(authorities, token, info, this.nameAttributeKey);
 		IdaasSessionState state = new IdaasSessionState(this.sessionToken,
 				Instant.ofEpochSecond(this.sessionTokenExpiresAtSeconds, this.sessionTokenExpiresAtNanos),
-				Instant.ofEpochSecond(this.signedInAtSeconds, this.signedInAtNanos), this.refreshCount);
+				Instant.ofEpochSecond(this.signedInAtSeconds, this.signedInAtNanos), this.refreshCount,
+				Math.max(this.generation, this.refreshCount));
 		IdaasAuthenticationToken authentication = new IdaasAuthenticationToken(user, user.getAuthorities(), state);
 		authentication.setDetails(this.details);
 		return authentication;

@@ -596,7 +596,9 @@ public class IdaasProperties {
 		/**
 		 * With Spring Session, how long a refresh answered 'invalid session token' (0023)
 		 * looks in the session store for a token another node has just rotated before signing
-		 * the user out.
+		 * the user out. Stores are ordered by generation, so a slow request no longer writes an
+		 * old token back; this wait still covers two nodes calling IDaaS with the same token at
+		 * once (no cluster lock, or a lock that timed out).
 		 */
 		private Duration rotatedTokenWait = Duration.ofSeconds(1);
 

@@ -2,10 +2,6 @@ package dev.idaas.spring.web.session;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -27,12 +23,8 @@ import dev.idaas.spring.web.DeviceContextResolver;
 
 import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.security.core.Authentication;
-import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.core.context.SecurityContextHolderStrategy;
-import org.springframework.security.oauth2.core.oidc.IdTokenClaimNames;
-import org.springframework.security.oauth2.core.oidc.OidcIdToken;
 import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
 import org.springframework.security.web.context.SecurityContextRepository;
 import org.springframework.util.Assert;
@@ -68,8 +60,19 @@ import org.springframework.util.Assert;
  * {@link IdTokenRefreshUnavailableException}.</li>
  * </ul>
  * Sign-out means: security context cleared and saved empty, HTTP session invalidated,
- * {@link IdaasSessionEndedEvent} published, {@link IdaasSessionExpiredException} thrown. The
- * HTTP session id is never changed by a refresh.
+ * {@link IdaasSessionEndedEvent} published, {@link IdaasSessionExpiredException} thrown (see
+ * {@link IdaasSessionTerminator}). The HTTP session id is never changed by a refresh.
+ * <p>
+ * Storing: a refreshed authentication is stored only into the HTTP session the refresh started
+ * in, and never creates a session. If that session was invalidated (a logout) or replaced
+ * meanwhile, nothing is stored and the request is answered as signed out
+ * ({@link IdaasSessionEndReason#LOGOUT}). Under the lock the stored authentication is re-read
+ * first: a store never replaces a newer {@link IdaasSessionState#generation() generation} of the
+ * same sign-in. A request without an HTTP session keeps the refreshed authentication for itself
+ * only.
+ * <p>
+ * Roles: {@link IdTokenRefreshSchedule} (when), {@link RefreshFailureBackoff} (transient
+ * failures), {@link IdaasSessionTerminator} (sign-out); this class calls IDaaS and stores.
  *
  * @author idaas-spring-boot-starter
  * @since 0.1
@@ -80,19 +83,20 @@ public class IdTokenRefresher {
 
 	private static final Log logger = LogFactory.getLog(IdTokenRefresher.class);
 
-	private static final int BACKOFF_PURGE_THRESHOLD = 1024;
-
-	private static final long ROTATED_TOKEN_POLL_MILLIS = 25;
-
 	private final IdaasClient idaasClient;
 
 	private final IdaasAuthenticationTokenFactory authenticationTokenFactory;
 
 	private final DeviceContextResolver deviceContextResolver;
 
-	private final ConcurrentHashMap<String, Long> backoffUntil = new ConcurrentHashMap<>();
+	private final IdaasSessionTerminator terminator = new IdaasSessionTerminator();
 
-	private SecurityContextRepository securityContextRepository = new HttpSessionSecurityContextRepository();
+	private final RefreshedAuthenticationStore store = new RefreshedAuthenticationStore(this.terminator);
+
+	private volatile IdTokenRefreshSchedule schedule = IdTokenRefreshSchedule.DEFAULT;
+
+	private volatile RefreshFailureBackoff backoff = new RefreshFailureBackoff(Duration.ofSeconds(5),
+			RefreshFailureBackoff.DEFAULT_MAX_ENTRIES);
 
 	private SecurityContextHolderStrategy securityContextHolderStrategy = SecurityContextHolder
 		.getContextHolderStrategy();
@@ -100,16 +104,6 @@ public class IdTokenRefresher {
 	private IdTokenRefreshLock refreshLock = new InMemoryIdTokenRefreshLock();
 
 	private @Nullable ApplicationEventPublisher eventPublisher;
-
-	private Clock clock = Clock.systemUTC();
-
-	private long refreshAheadMillis = 60_000;
-
-	private long refreshJitterMillis = 5_000;
-
-	private long refreshFailureBackoffMillis = 5_000;
-
-	private long absoluteTimeoutMillis = -1;
 
 	private Duration waitTimeout = Duration.ofSeconds(5);
 
@@ -142,7 +136,8 @@ public class IdTokenRefresher {
 	 */
 	public void setSecurityContextRepository(SecurityContextRepository securityContextRepository) {
 		Assert.notNull(securityContextRepository, "securityContextRepository cannot be null");
-		this.securityContextRepository = securityContextRepository;
+		this.store.setSecurityContextRepository(securityContextRepository);
+		this.terminator.setSecurityContextRepository(securityContextRepository);
 	}
 
 	/**
@@ -153,6 +148,8 @@ public class IdTokenRefresher {
 	public void setSecurityContextHolderStrategy(SecurityContextHolderStrategy securityContextHolderStrategy) {
 		Assert.notNull(securityContextHolderStrategy, "securityContextHolderStrategy cannot be null");
 		this.securityContextHolderStrategy = securityContextHolderStrategy;
+		this.store.setSecurityContextHolderStrategy(securityContextHolderStrategy);
+		this.terminator.setSecurityContextHolderStrategy(securityContextHolderStrategy);
 	}
 
 	/**
@@ -175,6 +172,7 @@ public class IdTokenRefresher {
 	public void setApplicationEventPublisher(ApplicationEventPublisher eventPublisher) {
 		Assert.notNull(eventPublisher, "eventPublisher cannot be null");
 		this.eventPublisher = eventPublisher;
+		this.terminator.setApplicationEventPublisher(eventPublisher);
 	}
 
 	/**
@@ -184,7 +182,8 @@ public class IdTokenRefresher {
 	 */
 	public void setClock(Clock clock) {
 		Assert.notNull(clock, "clock cannot be null");
-		this.clock = clock;
+		this.schedule = this.schedule.withClock(clock);
+		this.terminator.setClock(clock);
 	}
 
 	/**
@@ -197,7 +196,7 @@ public class IdTokenRefresher {
 	public void setRefreshAhead(Duration refreshAhead) {
 		Assert.notNull(refreshAhead, "refreshAhead cannot be null");
 		Assert.isTrue(!refreshAhead.isNegative(), "refreshAhead cannot be negative");
-		this.refreshAheadMillis = refreshAhead.toMillis();
+		this.schedule = this.schedule.withRefreshAhead(refreshAhead);
 	}
 
 	/**
@@ -209,7 +208,7 @@ public class IdTokenRefresher {
 	public void setRefreshJitter(Duration refreshJitter) {
 		Assert.notNull(refreshJitter, "refreshJitter cannot be null");
 		Assert.isTrue(!refreshJitter.isNegative(), "refreshJitter cannot be negative");
-		this.refreshJitterMillis = refreshJitter.toMillis();
+		this.schedule = this.schedule.withRefreshJitter(refreshJitter);
 	}
 
 	/**
@@ -222,7 +221,7 @@ public class IdTokenRefresher {
 	public void setRefreshFailureBackoff(Duration refreshFailureBackoff) {
 		Assert.notNull(refreshFailureBackoff, "refreshFailureBackoff cannot be null");
 		Assert.isTrue(refreshFailureBackoff.toMillis() > 0, "refreshFailureBackoff must be positive");
-		this.refreshFailureBackoffMillis = refreshFailureBackoff.toMillis();
+		this.backoff = new RefreshFailureBackoff(refreshFailureBackoff, RefreshFailureBackoff.DEFAULT_MAX_ENTRIES);
 	}
 
 	/**
@@ -233,7 +232,7 @@ public class IdTokenRefresher {
 	 */
 	public void setAbsoluteTimeout(@Nullable Duration absoluteTimeout) {
 		Assert.isTrue(absoluteTimeout == null || !absoluteTimeout.isNegative(), "absoluteTimeout cannot be negative");
-		this.absoluteTimeoutMillis = (absoluteTimeout != null) ? absoluteTimeout.toMillis() : -1;
+		this.schedule = this.schedule.withAbsoluteTimeout(absoluteTimeout);
 	}
 
 	/**
@@ -251,10 +250,12 @@ public class IdTokenRefresher {
 	/**
 	 * Sets how long a refresh that IDaaS rejected for an invalid session token keeps re-reading
 	 * the session for a rotated token before signing the user out (default zero: sign out at
-	 * once). Nodes that share sessions without a cluster-wide {@link IdTokenRefreshLock} can
-	 * call IDaaS together with the same token; rotation then rejects the later call while the
-	 * earlier one is still storing the new token. Useless on a single node, where the lock
-	 * makes such calls impossible.
+	 * once). Since stores are ordered by {@link IdaasSessionState#generation() generation}, a
+	 * stale copy no longer overwrites a rotated token; what this wait still covers is two nodes
+	 * that share sessions <em>without</em> a cluster-wide {@link IdTokenRefreshLock} (or whose
+	 * lock timed out) calling IDaaS together with the same token: rotation then rejects the later
+	 * call while the earlier one is still storing the new token. Useless on a single node, where
+	 * the lock makes such calls impossible.
 	 * @param rotatedSessionTokenWait the longest wait, zero or positive
 	 * @since 0.1
 	 * @see SpringSessionSecurityContextRepository
@@ -273,20 +274,22 @@ public class IdTokenRefresher {
 	 * @since 0.1
 	 */
 	public boolean requiresRefresh(IdaasAuthenticationToken authentication) {
-		long now = this.clock.millis();
-		return now >= refreshAt(authentication) || isSessionOver(authentication.getSessionState(), now);
+		IdTokenRefreshSchedule schedule = this.schedule;
+		long now = schedule.now();
+		return schedule.isDue(authentication, now) || schedule.isSessionOver(authentication.getSessionState(), now);
 	}
 
 	/**
 	 * Returns the authentication the request should use, refreshing the id_token first when it
 	 * is due. A refreshed authentication is set in the {@link SecurityContextHolderStrategy} and
-	 * saved through the {@link SecurityContextRepository}.
+	 * saved through the {@link SecurityContextRepository} into the HTTP session the refresh
+	 * started in (never a new one).
 	 * @param current the request's current authentication
 	 * @param request the request
 	 * @param response the response
 	 * @return the authentication to use: {@code current}, or a refreshed one
 	 * @throws IdaasSessionExpiredException when the session has ended and the user was signed
-	 * out
+	 * out, or the HTTP session was invalidated (a logout) while refreshing
 	 * @throws IdTokenRefreshUnavailableException when the id_token has expired and could not be
 	 * refreshed for now; the user stays signed in
 	 * @since 0.1
@@ -296,92 +299,98 @@ public class IdTokenRefresher {
 		Assert.notNull(current, "current cannot be null");
 		Assert.notNull(request, "request cannot be null");
 		Assert.notNull(response, "response cannot be null");
-		long now = this.clock.millis();
-		String sessionKey = sessionKey(request, current);
-		if (isSessionOver(current.getSessionState(), now)) {
-			throw endSession(current, sessionKey, request, response, IdaasSessionEndReason.ABSOLUTE_EXPIRY,
-					IdaasErrorCodes.SESSION_EXPIRED, null);
+		IdTokenRefreshSchedule schedule = this.schedule;
+		long now = schedule.now();
+		HttpSession session = request.getSession(false);
+		Refresh refresh = new Refresh(request, response, (session != null) ? session.getId() : null,
+				sessionKey(session, current), schedule);
+		if (schedule.isSessionOver(current.getSessionState(), now)) {
+			throw endSession(current, refresh, IdaasSessionEndReason.ABSOLUTE_EXPIRY, IdaasErrorCodes.SESSION_EXPIRED,
+					null);
 		}
-		if (now < refreshAt(current)) {
+		if (!schedule.isDue(current, now)) {
 			return current;
 		}
-		boolean expired = isExpired(current, now);
-		Long retryAt = this.backoffUntil.get(sessionKey);
-		if (retryAt != null && now < retryAt) {
+		boolean expired = schedule.isExpired(current, now);
+		long wait = this.backoff.remainingMillis(refresh.sessionKey(), now);
+		if (wait > 0) {
 			if (!expired) {
 				return current;
 			}
-			throw new IdTokenRefreshUnavailableException(IdaasErrorCodes.UPSTREAM_UNAVAILABLE,
-					Duration.ofMillis(retryAt - now), null);
+			throw new IdTokenRefreshUnavailableException(IdaasErrorCodes.UPSTREAM_UNAVAILABLE, Duration.ofMillis(wait),
+					null);
 		}
-		IdTokenRefreshLock.Handle lock = this.refreshLock.tryLock(sessionKey);
+		IdTokenRefreshLock.Handle lock = this.refreshLock.tryLock(refresh.sessionKey());
 		if (lock == null) {
 			if (!expired) {
 				// Another request is refreshing; this one goes on with its still-valid id_token
 				return current;
 			}
-			return awaitOtherRefresh(current, sessionKey, request);
+			return awaitOtherRefresh(current, refresh);
 		}
 		try {
-			IdaasAuthenticationToken stored = reload(request);
+			IdaasAuthenticationToken stored = this.store.load(request);
+			if (stored == null && refresh.sessionEnded()) {
+				throw this.terminator.signedOutMeanwhile(current);
+			}
 			if (stored != null && isNewer(stored, current)) {
 				// Another request or node refreshed while this one was getting the lock
-				setInHolder(stored);
-				if (this.clock.millis() < refreshAt(stored)) {
+				this.store.use(stored);
+				if (!schedule.isDue(stored, schedule.now())) {
 					return stored;
 				}
 				current = stored;
 			}
-			return callIdaas(current, sessionKey, request, response, true);
+			return callIdaas(current, refresh, true);
 		}
 		finally {
 			lock.release();
 		}
 	}
 
-	private IdaasAuthenticationToken awaitOtherRefresh(IdaasAuthenticationToken current, String sessionKey,
-			HttpServletRequest request) {
+	private IdaasAuthenticationToken awaitOtherRefresh(IdaasAuthenticationToken current, Refresh refresh) {
 		boolean released;
 		try {
-			released = this.refreshLock.awaitUnlocked(sessionKey, this.waitTimeout);
+			released = this.refreshLock.awaitUnlocked(refresh.sessionKey(), this.waitTimeout);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			released = false;
 		}
-		long now = this.clock.millis();
+		long now = refresh.schedule().now();
 		if (released) {
-			IdaasAuthenticationToken stored = reload(request);
+			IdaasAuthenticationToken stored = this.store.load(refresh.request());
 			if (stored == null) {
-				if (request.getSession(false) == null) {
+				if (refresh.request().getSession(false) == null) {
 					// The refresh in flight signed the user out
 					this.securityContextHolderStrategy.clearContext();
 					throw new IdaasSessionExpiredException(IdaasErrorCodes.SESSION_EXPIRED,
 							IdaasSessionEndReason.INVALID_SESSION_TOKEN, null);
 				}
 			}
-			else if (isSameUser(stored, current) && !isExpired(stored, now)) {
-				setInHolder(stored);
+			else if (RefreshedAuthenticationStore.isSameUser(stored, current) && !refresh.schedule().isExpired(stored, now)) {
+				this.store.use(stored);
 				return stored;
 			}
 		}
-		Long retryAt = this.backoffUntil.get(sessionKey);
-		long retryAfter = (retryAt != null && retryAt > now) ? retryAt - now : this.refreshFailureBackoffMillis;
+		long retryAfter = this.backoff.remainingMillis(refresh.sessionKey(), now);
+		if (retryAfter == 0) {
+			retryAfter = this.backoff.getBackoff().toMillis();
+		}
 		throw new IdTokenRefreshUnavailableException(
 				released ? IdaasErrorCodes.UPSTREAM_UNAVAILABLE : IdaasErrorCodes.UPSTREAM_TIMEOUT,
 				Duration.ofMillis(retryAfter), null);
 	}
 
-	private IdaasAuthenticationToken callIdaas(IdaasAuthenticationToken current, String sessionKey,
-			HttpServletRequest request, HttpServletResponse response, boolean mayRetry) {
-		DeviceContext device = this.deviceContextResolver.resolve(request, response);
+	private IdaasAuthenticationToken callIdaas(IdaasAuthenticationToken current, Refresh refresh, boolean mayRetry) {
+		DeviceContext device = this.deviceContextResolver.resolve(refresh.request(), refresh.response());
 		IdaasSessionState state = current.getSessionState();
 		TokenRefreshResult result;
 		try {
 			result = this.idaasClient.refreshIdToken(state.sessionToken(), device);
 		}
 		catch (IdaasApiException ex) {
-			return onIdaasError(current, sessionKey, request, response, ex, mayRetry);
+			return onIdaasError(current, refresh, ex, mayRetry);
 		}
 		boolean rotated = !state.sessionToken().equals(result.sessionToken());
 		IdaasAuthenticationToken refreshed;
@@ -390,142 +399,75 @@ public class IdTokenRefresher {
 		}
 		catch (IdaasAuthenticationException ex) {
 			if (IdaasAuthenticationTokenFactory.SUBJECT_CHANGED.equals(ex.getErrorCode())) {
-				throw endSession(current, sessionKey, request, response, IdaasSessionEndReason.SUBJECT_CHANGED,
-						ex.getErrorCode(), ex);
+				throw endSession(current, refresh, IdaasSessionEndReason.SUBJECT_CHANGED, ex.getErrorCode(), ex);
 			}
 			IdaasAuthenticationToken kept = current;
 			if (rotated) {
 				// The old session token is dead now: keep the new one even though its id_token
 				// is not usable, or the next refresh would sign the user out
 				IdaasSessionState renewed = state.refreshed(result.sessionToken(),
-						this.clock.instant().plus(result.sessionExpiresIn()));
-				kept = current.withRefreshed(current.getPrincipal(), current.getAuthorities(), renewed);
-				store(kept, request, response);
+						refresh.schedule().clock().instant().plus(result.sessionExpiresIn()));
+				kept = this.store.store(
+						current.withRefreshed(current.getPrincipal(), current.getAuthorities(), renewed), current,
+						refresh.request(), refresh.response(), refresh.sessionId());
 			}
-			return onTransientFailure(kept, sessionKey, ex.getErrorCode(), ex);
+			return onTransientFailure(kept, refresh, ex.getErrorCode(), ex);
 		}
-		store(refreshed, request, response);
-		this.backoffUntil.remove(sessionKey);
+		IdaasAuthenticationToken kept = this.store.store(refreshed, current, refresh.request(), refresh.response(),
+				refresh.sessionId());
+		this.backoff.clear(refresh.sessionKey());
 		if (logger.isDebugEnabled()) {
 			logger.debug("Refreshed the id_token of " + refreshed.getName() + " (session token rotated: " + rotated
 					+ ")");
 		}
 		publish(new IdTokenRefreshedEvent(refreshed.getName(), rotated, refreshed.getSessionState().refreshCount(),
-				refreshed.getIdToken().getExpiresAt(), this.clock));
-		return refreshed;
+				refreshed.getIdToken().getExpiresAt(), refresh.schedule().clock()));
+		return kept;
 	}
 
-	private IdaasAuthenticationToken onIdaasError(IdaasAuthenticationToken current, String sessionKey,
-			HttpServletRequest request, HttpServletResponse response, IdaasApiException ex, boolean mayRetry) {
+	private IdaasAuthenticationToken onIdaasError(IdaasAuthenticationToken current, Refresh refresh,
+			IdaasApiException ex, boolean mayRetry) {
 		switch (ex.getCategory()) {
 			case INVALID_SESSION, USER_DISABLED -> {
 				if (mayRetry) {
-					IdaasAuthenticationToken stored = reloadRotated(current, request);
+					IdaasAuthenticationToken stored = this.store.awaitRotated(current, refresh.request(), this.rotatedSessionTokenWait);
 					if (stored != null) {
 						// Another request or node rotated the session token meanwhile
-						setInHolder(stored);
-						if (this.clock.millis() < refreshAt(stored)) {
+						this.store.use(stored);
+						if (!refresh.schedule().isDue(stored, refresh.schedule().now())) {
 							return stored;
 						}
-						return callIdaas(stored, sessionKey, request, response, false);
+						return callIdaas(stored, refresh, false);
 					}
 				}
-				throw endSession(current, sessionKey, request, response, IdaasSessionEndReason.INVALID_SESSION_TOKEN,
-						ex.getErrorCode(), ex);
+				throw endSession(current, refresh, IdaasSessionEndReason.INVALID_SESSION_TOKEN, ex.getErrorCode(), ex);
 			}
 			default -> {
-				return onTransientFailure(current, sessionKey, ex.getErrorCode(), ex);
+				return onTransientFailure(current, refresh, ex.getErrorCode(), ex);
 			}
 		}
 	}
 
-	private IdaasAuthenticationToken onTransientFailure(IdaasAuthenticationToken current, String sessionKey,
+	private IdaasAuthenticationToken onTransientFailure(IdaasAuthenticationToken current, Refresh refresh,
 			String errorCode, RuntimeException ex) {
-		long now = this.clock.millis();
-		if (this.backoffUntil.size() > BACKOFF_PURGE_THRESHOLD) {
-			this.backoffUntil.values().removeIf((until) -> until <= now);
-		}
-		this.backoffUntil.put(sessionKey, now + this.refreshFailureBackoffMillis);
-		boolean expired = isExpired(current, now);
+		long now = refresh.schedule().now();
+		RefreshFailureBackoff backoff = this.backoff;
+		backoff.failed(refresh.sessionKey(), now);
+		long backoffMillis = backoff.getBackoff().toMillis();
+		boolean expired = refresh.schedule().isExpired(current, now);
 		logger.warn("Could not refresh the id_token of " + current.getName() + " (" + errorCode + "); "
 				+ (expired ? "it has expired, answering 503" : "serving the still-valid one") + " and not trying again for "
-				+ this.refreshFailureBackoffMillis + " ms");
+				+ backoffMillis + " ms");
 		if (!expired) {
 			return current;
 		}
-		throw new IdTokenRefreshUnavailableException(errorCode, Duration.ofMillis(this.refreshFailureBackoffMillis),
-				ex);
+		throw new IdTokenRefreshUnavailableException(errorCode, Duration.ofMillis(backoffMillis), ex);
 	}
 
-	private IdaasSessionExpiredException endSession(IdaasAuthenticationToken current, String sessionKey,
-			HttpServletRequest request, HttpServletResponse response, IdaasSessionEndReason reason, String errorCode,
-			@Nullable Throwable cause) {
-		this.securityContextHolderStrategy.clearContext();
-		this.securityContextRepository.saveContext(this.securityContextHolderStrategy.createEmptyContext(), request,
-				response);
-		HttpSession session = request.getSession(false);
-		if (session != null) {
-			try {
-				session.invalidate();
-			}
-			catch (IllegalStateException ex) {
-				// already invalidated by a concurrent request
-			}
-		}
-		this.backoffUntil.remove(sessionKey);
-		logger.info("Signed out " + current.getName() + ": the IDaaS session ended (" + reason + ", " + errorCode + ")");
-		publish(new IdaasSessionEndedEvent(current.getName(), current.getIdToken().getSubject(), reason, errorCode,
-				this.clock));
-		return new IdaasSessionExpiredException(errorCode, reason, cause);
-	}
-
-	private void store(IdaasAuthenticationToken authentication, HttpServletRequest request,
-			HttpServletResponse response) {
-		SecurityContext context = this.securityContextHolderStrategy.createEmptyContext();
-		context.setAuthentication(authentication);
-		this.securityContextHolderStrategy.setContext(context);
-		this.securityContextRepository.saveContext(context, request, response);
-	}
-
-	private void setInHolder(IdaasAuthenticationToken authentication) {
-		SecurityContext context = this.securityContextHolderStrategy.createEmptyContext();
-		context.setAuthentication(authentication);
-		this.securityContextHolderStrategy.setContext(context);
-	}
-
-	private @Nullable IdaasAuthenticationToken reload(HttpServletRequest request) {
-		SecurityContext context = this.securityContextRepository.loadDeferredContext(request).get();
-		Authentication authentication = (context != null) ? context.getAuthentication() : null;
-		return (authentication instanceof IdaasAuthenticationToken idaas) ? idaas : null;
-	}
-
-	/**
-	 * The stored authentication of the same user with another session token, re-read for up to
-	 * {@link #setRotatedSessionTokenWait rotated-session-token-wait}; {@code null} when none
-	 * appears.
-	 */
-	private @Nullable IdaasAuthenticationToken reloadRotated(IdaasAuthenticationToken current,
-			HttpServletRequest request) {
-		// Wall time, not this.clock: the wait is for another node's write, not for token expiry
-		long deadline = System.nanoTime() + this.rotatedSessionTokenWait.toNanos();
-		while (true) {
-			IdaasAuthenticationToken stored = reload(request);
-			if (stored != null && isSameUser(stored, current)
-					&& !stored.getSessionState().sessionToken().equals(current.getSessionState().sessionToken())) {
-				return stored;
-			}
-			long remaining = deadline - System.nanoTime();
-			if (remaining <= 0) {
-				return null;
-			}
-			try {
-				Thread.sleep(Math.min(TimeUnit.NANOSECONDS.toMillis(remaining) + 1, ROTATED_TOKEN_POLL_MILLIS));
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				return null;
-			}
-		}
+	private IdaasSessionExpiredException endSession(IdaasAuthenticationToken current, Refresh refresh,
+			IdaasSessionEndReason reason, String errorCode, @Nullable Throwable cause) {
+		this.backoff.clear(refresh.sessionKey());
+		return this.terminator.endSession(current, refresh.request(), refresh.response(), reason, errorCode, cause);
 	}
 
 	private void publish(ApplicationEvent event) {
@@ -535,63 +477,37 @@ public class IdTokenRefresher {
 		}
 	}
 
-	private long refreshAt(IdaasAuthenticationToken authentication) {
-		OidcIdToken idToken = authentication.getIdToken();
-		Instant expiresAt = idToken.getExpiresAt();
-		if (expiresAt == null) {
-			return Long.MAX_VALUE;
-		}
-		long exp = expiresAt.toEpochMilli();
-		long ahead = this.refreshAheadMillis;
-		Instant issuedAt = idToken.getIssuedAt();
-		if (issuedAt != null) {
-			long halfLifetime = Math.max(0, (exp - issuedAt.toEpochMilli()) / 2);
-			ahead = Math.min(ahead, halfLifetime);
-		}
-		long jitterRange = Math.min(this.refreshJitterMillis, ahead / 4);
-		long jitter = 0;
-		if (jitterRange > 0) {
-			int hash = authentication.getSessionState().sessionToken().hashCode();
-			jitter = Math.floorMod(hash ^ (hash >>> 16), jitterRange);
-		}
-		return exp - ahead + jitter;
-	}
-
-	private boolean isSessionOver(IdaasSessionState state, long now) {
-		if (now >= state.sessionTokenExpiresAt().toEpochMilli()) {
-			return true;
-		}
-		return this.absoluteTimeoutMillis >= 0 && now >= state.signedInAt().toEpochMilli() + this.absoluteTimeoutMillis;
-	}
-
-	private static boolean isExpired(IdaasAuthenticationToken authentication, long now) {
-		Instant expiresAt = authentication.getIdToken().getExpiresAt();
-		return expiresAt != null && now >= expiresAt.toEpochMilli();
-	}
-
 	private static boolean isNewer(IdaasAuthenticationToken stored, IdaasAuthenticationToken current) {
-		return stored != current && isSameUser(stored, current)
+		return stored != current && RefreshedAuthenticationStore.isSameUser(stored, current)
+				&& !current.getSessionState().supersedes(stored.getSessionState())
 				&& (!stored.getSessionState().sessionToken().equals(current.getSessionState().sessionToken())
 						|| !stored.getIdToken().getTokenValue().equals(current.getIdToken().getTokenValue()));
-	}
-
-	private static boolean isSameUser(IdaasAuthenticationToken one, IdaasAuthenticationToken other) {
-		// iss as a string: URL#equals would resolve host names
-		return Objects.equals(one.getIdToken().getSubject(), other.getIdToken().getSubject())
-				&& Objects.equals(one.getIdToken().getClaimAsString(IdTokenClaimNames.ISS),
-						other.getIdToken().getClaimAsString(IdTokenClaimNames.ISS));
 	}
 
 	/**
 	 * The key of the session in the lock and the back-off map: the HTTP session id when there
 	 * is a session (stable, since a refresh never changes it), else the sign-in itself.
 	 */
-	private static String sessionKey(HttpServletRequest request, IdaasAuthenticationToken authentication) {
-		HttpSession session = request.getSession(false);
+	private static String sessionKey(@Nullable HttpSession session, IdaasAuthenticationToken authentication) {
 		if (session != null) {
 			return session.getId();
 		}
 		return authentication.getName() + "@" + authentication.getSessionState().signedInAt().toEpochMilli();
+	}
+
+	/**
+	 * One refresh: the request, and the HTTP session it started in.
+	 */
+	private record Refresh(HttpServletRequest request, HttpServletResponse response, @Nullable String sessionId,
+			String sessionKey, IdTokenRefreshSchedule schedule) {
+
+		/**
+		 * Whether the HTTP session the refresh started in is gone or replaced.
+		 */
+		boolean sessionEnded() {
+			return RefreshedAuthenticationStore.sessionEnded(this.request, this.sessionId);
+		}
+
 	}
 
 }

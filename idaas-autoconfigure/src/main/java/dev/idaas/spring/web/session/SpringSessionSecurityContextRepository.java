@@ -5,6 +5,10 @@ import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
 import org.jspecify.annotations.Nullable;
 
+import dev.idaas.spring.authentication.IdaasAuthenticationToken;
+import dev.idaas.spring.authentication.IdaasSessionState;
+
+import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.DeferredSecurityContext;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -26,15 +30,23 @@ import org.springframework.util.Assert;
  * the response completes. Under the refresh lock, that copy is too old to show another node's
  * refresh, and the refreshed context it holds would reach the store only after the lock is
  * released, so the next node would call IDaaS again with a session token that rotation has
- * already invalidated. This repository therefore
+ * already invalidated. Worse, a slow request's copy written back at its end would put an old
+ * session token back over a newer one (a lost update, spring-session #508). This repository
+ * therefore
  * <ul>
- * <li>loads the context from {@link SessionRepository#findById(String)}, and</li>
- * <li>saves it into the request's session (so the end-of-request write agrees) and at once
- * into the stored session, before the refresher releases its lock.</li>
+ * <li>loads the context from {@link SessionRepository#findById(String)};</li>
+ * <li>saves it only into the stored session, at once, before the refresher releases its lock,
+ * and never into the request's copy, so the copy's end-of-request write does not carry it
+ * (Spring Session writes back only the attributes a request set, by default);</li>
+ * <li>never replaces a stored authentication of a newer
+ * {@link IdaasSessionState#generation() generation} of the same sign-in;</li>
+ * <li>never re-creates a session that is no longer stored (signed out or expired on another
+ * node): it invalidates the request's copy instead, so the end of the request does not write it
+ * back either.</li>
  * </ul>
- * A session that is no longer stored (signed out or expired on another node) is never
- * re-created. Meant for the refresher, which reads and writes only under the lock or after a
- * refresh; the filter chain keeps its usual repository.
+ * Meant for the refresher, which reads and writes only under the lock or after a refresh; the
+ * filter chain keeps its usual repository. Not covered: a {@code SaveMode} other than
+ * {@code ON_SET_ATTRIBUTE}, where every request writes back the context it read.
  *
  * <pre class="code">
  * refresher.setSecurityContextRepository(new SpringSessionSecurityContextRepository(sessionRepository));
@@ -48,8 +60,6 @@ import org.springframework.util.Assert;
 public final class SpringSessionSecurityContextRepository implements SecurityContextRepository {
 
 	private final SessionRepository<? extends Session> sessionRepository;
-
-	private final HttpSessionSecurityContextRepository requestSessionRepository = new HttpSessionSecurityContextRepository();
 
 	private SecurityContextHolderStrategy securityContextHolderStrategy = SecurityContextHolder
 		.getContextHolderStrategy();
@@ -76,7 +86,6 @@ public final class SpringSessionSecurityContextRepository implements SecurityCon
 	public void setSpringSecurityContextKey(String springSecurityContextKey) {
 		Assert.hasText(springSecurityContextKey, "springSecurityContextKey cannot be empty");
 		this.springSecurityContextKey = springSecurityContextKey;
-		this.requestSessionRepository.setSpringSecurityContextKey(springSecurityContextKey);
 	}
 
 	/**
@@ -88,7 +97,6 @@ public final class SpringSessionSecurityContextRepository implements SecurityCon
 	public void setSecurityContextHolderStrategy(SecurityContextHolderStrategy securityContextHolderStrategy) {
 		Assert.notNull(securityContextHolderStrategy, "securityContextHolderStrategy cannot be null");
 		this.securityContextHolderStrategy = securityContextHolderStrategy;
-		this.requestSessionRepository.setSecurityContextHolderStrategy(securityContextHolderStrategy);
 	}
 
 	/**
@@ -117,7 +125,9 @@ public final class SpringSessionSecurityContextRepository implements SecurityCon
 	}
 
 	/**
-	 * Saves the context in the request's session and writes it through to the stored session.
+	 * Saves the context into the stored session (not the request's copy), unless the stored
+	 * one holds a newer generation of the same sign-in. When the session is no longer stored,
+	 * nothing is saved and the request's copy is invalidated.
 	 * @param context the context; an empty one removes the stored authentication
 	 * @param request the request
 	 * @param response the response
@@ -126,10 +136,17 @@ public final class SpringSessionSecurityContextRepository implements SecurityCon
 	@Override
 	public void saveContext(SecurityContext context, HttpServletRequest request, HttpServletResponse response) {
 		Assert.notNull(context, "context cannot be null");
-		this.requestSessionRepository.saveContext(context, request, response);
 		HttpSession session = request.getSession(false);
-		if (session != null) {
-			writeThrough(this.sessionRepository, session.getId(), context);
+		if (session == null) {
+			return;
+		}
+		if (!writeThrough(this.sessionRepository, session.getId(), context)) {
+			try {
+				session.invalidate();
+			}
+			catch (IllegalStateException ex) {
+				// already invalidated
+			}
 		}
 	}
 
@@ -138,19 +155,33 @@ public final class SpringSessionSecurityContextRepository implements SecurityCon
 		return findStoredContext(request) != null;
 	}
 
-	private <S extends Session> void writeThrough(SessionRepository<S> repository, String sessionId,
+	/**
+	 * Writes the context into the stored session.
+	 * @return {@code false} when the session is no longer stored
+	 */
+	private <S extends Session> boolean writeThrough(SessionRepository<S> repository, String sessionId,
 			SecurityContext context) {
 		S stored = repository.findById(sessionId);
 		if (stored == null) {
-			return;
+			return false;
 		}
-		if (context.getAuthentication() != null) {
+		Authentication authentication = context.getAuthentication();
+		if (authentication != null) {
+			Object current = stored.getAttribute(this.springSecurityContextKey);
+			if (authentication instanceof IdaasAuthenticationToken saving
+					&& current instanceof SecurityContext currentContext
+					&& currentContext.getAuthentication() instanceof IdaasAuthenticationToken newer
+					&& newer.getSessionState().supersedes(saving.getSessionState())) {
+				// An older copy of this sign-in: writing it would bring back a retired token
+				return true;
+			}
 			stored.setAttribute(this.springSecurityContextKey, context);
 		}
 		else {
 			stored.removeAttribute(this.springSecurityContextKey);
 		}
 		repository.save(stored);
+		return true;
 	}
 
 	private @Nullable SecurityContext findStoredContext(HttpServletRequest request) {

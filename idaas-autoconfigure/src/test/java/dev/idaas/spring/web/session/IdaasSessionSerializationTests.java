@@ -71,6 +71,21 @@ class IdaasSessionSerializationTests {
 	}
 
 	@Test
+	void serializeWhenRefreshedTwiceThenGenerationRoundTrips() throws Exception {
+		IdaasAuthenticationToken signedIn = this.stack.signIn();
+		IdaasSessionState state = signedIn.getSessionState();
+		IdaasSessionState twice = state.refreshed("rotated-1", state.sessionTokenExpiresAt())
+			.refreshed("rotated-2", state.sessionTokenExpiresAt());
+		IdaasAuthenticationToken refreshed = signedIn.withRefreshed(signedIn.getPrincipal(),
+				signedIn.getAuthorities(), twice);
+		IdaasAuthenticationToken copy = (IdaasAuthenticationToken) ((SecurityContextImpl) deserialize(
+				serialize(new SecurityContextImpl(refreshed))))
+			.getAuthentication();
+		assertThat(copy.getSessionState().generation()).isEqualTo(2);
+		assertThat(copy.getSessionState()).isEqualTo(twice);
+	}
+
+	@Test
 	void serializeWhenAppleNameAndMappedAuthoritiesThenRoundTripsEqual() throws Exception {
 		this.stack.factory.setAuthoritiesMapper((authorities) -> {
 			List<GrantedAuthority> mapped = new ArrayList<>(authorities);

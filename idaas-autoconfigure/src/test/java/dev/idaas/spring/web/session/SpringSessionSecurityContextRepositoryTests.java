@@ -1,7 +1,11 @@
 package dev.idaas.spring.web.session;
 
+import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.idaas.spring.authentication.IdaasAuthenticationToken;
+import dev.idaas.spring.authentication.IdaasSessionState;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.mock.web.MockHttpServletRequest;
@@ -11,6 +15,8 @@ import org.springframework.security.authentication.TestingAuthenticationToken;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextImpl;
 import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
+import org.springframework.security.oauth2.core.oidc.OidcIdToken;
+import org.springframework.security.oauth2.core.oidc.user.DefaultOidcUser;
 import org.springframework.session.MapSession;
 import org.springframework.session.MapSessionRepository;
 import org.springframework.session.Session;
@@ -75,12 +81,50 @@ class SpringSessionSecurityContextRepositoryTests {
 	}
 
 	@Test
-	void saveContextThenWrittenToRequestCopyAndStoreAtOnce() {
+	void saveContextThenWrittenToStoreAtOnceAndNotToRequestCopy() {
 		SecurityContext refreshed = context("refreshed");
 		this.repository.saveContext(refreshed, this.request, new MockHttpServletResponse());
-		assertThat(this.requestCopy.getAttribute(KEY)).isSameAs(refreshed);
+		// the request's copy is written back when the request ends: it must not carry the context
+		assertThat(this.requestCopy.getAttribute(KEY)).isNull();
 		Session reloaded = this.sessions.findById(this.stored.getId());
 		assertThat(reloaded.<SecurityContext>getAttribute(KEY).getAuthentication().getName()).isEqualTo("refreshed");
+	}
+
+	@Test
+	void saveContextWhenStoreHoldsNewerGenerationOfSameSignInThenNotReplaced() {
+		SecurityContext newer = idaasContext(2);
+		storeContext(newer);
+		this.repository.saveContext(idaasContext(1), this.request, new MockHttpServletResponse());
+		IdaasAuthenticationToken kept = (IdaasAuthenticationToken) this.sessions.findById(this.stored.getId())
+			.<SecurityContext>getAttribute(KEY)
+			.getAuthentication();
+		assertThat(kept.getSessionState().generation()).isEqualTo(2);
+		assertThat(kept.getSessionState().sessionToken()).isEqualTo("session-token-2");
+	}
+
+	@Test
+	void saveContextWhenStoreHoldsOlderGenerationThenReplaced() {
+		storeContext(idaasContext(1));
+		this.repository.saveContext(idaasContext(2), this.request, new MockHttpServletResponse());
+		IdaasAuthenticationToken kept = (IdaasAuthenticationToken) this.sessions.findById(this.stored.getId())
+			.<SecurityContext>getAttribute(KEY)
+			.getAuthentication();
+		assertThat(kept.getSessionState().generation()).isEqualTo(2);
+	}
+
+	@Test
+	void saveContextWhenStoredSessionGoneThenRequestCopyInvalidated() {
+		this.sessions.deleteById(this.stored.getId());
+		this.repository.saveContext(context("refreshed"), this.request, new MockHttpServletResponse());
+		assertThat(this.requestCopy.isInvalid()).isTrue();
+		assertThat(this.sessions.findById(this.stored.getId())).isNull();
+	}
+
+	@Test
+	void saveContextWhenNoSessionThenNoneCreated() {
+		MockHttpServletRequest withoutSession = new MockHttpServletRequest();
+		this.repository.saveContext(context("refreshed"), withoutSession, new MockHttpServletResponse());
+		assertThat(withoutSession.getSession(false)).isNull();
 	}
 
 	@Test
@@ -101,6 +145,19 @@ class SpringSessionSecurityContextRepositoryTests {
 		MapSession session = this.sessions.findById(this.stored.getId());
 		session.setAttribute(KEY, context);
 		this.sessions.save(session);
+	}
+
+	private static SecurityContext idaasContext(long generation) {
+		Instant signedInAt = Instant.parse("2026-01-01T00:00:00Z");
+		OidcIdToken idToken = OidcIdToken.withTokenValue("id-token-" + generation)
+			.subject("alice")
+			.issuedAt(signedInAt)
+			.expiresAt(signedInAt.plusSeconds(300))
+			.build();
+		IdaasSessionState state = new IdaasSessionState("session-token-" + generation, signedInAt.plusSeconds(3600),
+				signedInAt, (int) generation, generation);
+		return new SecurityContextImpl(
+				new IdaasAuthenticationToken(new DefaultOidcUser(List.of(), idToken), List.of(), state));
 	}
 
 	private static SecurityContext context(String name) {
