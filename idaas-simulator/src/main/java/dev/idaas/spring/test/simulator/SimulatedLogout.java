@@ -44,7 +44,7 @@ final class SimulatedLogout {
 
 	private final SecureRandom random;
 
-	private KeyPair keyPair;
+	private @Nullable KeyPair keyPair;
 
 	private final Map<String, Instant> seenNonces = new HashMap<>();
 
@@ -52,11 +52,20 @@ final class SimulatedLogout {
 
 	SimulatedLogout(SecureRandom random) {
 		this.random = random;
-		this.keyPair = newKeyPair();
+	}
+
+	/** The key pair, made on first use: most simulator runs never sign out upstream. */
+	private KeyPair keyPair() {
+		KeyPair keyPair = this.keyPair;
+		if (keyPair == null) {
+			keyPair = newKeyPair();
+			this.keyPair = keyPair;
+		}
+		return keyPair;
 	}
 
 	synchronized RSAPublicKey publicKey() {
-		return (RSAPublicKey) this.keyPair.getPublic();
+		return (RSAPublicKey) keyPair().getPublic();
 	}
 
 	synchronized void rotateKey() {
@@ -69,7 +78,7 @@ final class SimulatedLogout {
 
 	/** The answer of {@code GET /api/v2/sdk/public-key}: {@code {"public_key": "<Base64 X.509>"}}. */
 	synchronized Map<String, Object> publicKeyAnswer() {
-		return Map.of("public_key", Base64.getEncoder().encodeToString(this.keyPair.getPublic().getEncoded()));
+		return Map.of("public_key", Base64.getEncoder().encodeToString(keyPair().getPublic().getEncoded()));
 	}
 
 	/** The answer of {@code GET /api/v2/sdk/server-date}: {@code {"server_date": <epoch millis>}}. */
@@ -90,7 +99,7 @@ final class SimulatedLogout {
 		String text;
 		try {
 			Cipher cipher = Cipher.getInstance("RSA/ECB/OAEPWithSHA-256AndMGF1Padding");
-			cipher.init(Cipher.DECRYPT_MODE, this.keyPair.getPrivate(), OAEP_SHA256);
+			cipher.init(Cipher.DECRYPT_MODE, keyPair().getPrivate(), OAEP_SHA256);
 			text = new String(cipher.doFinal(Base64.getDecoder().decode(signature.strip())), StandardCharsets.UTF_8);
 		}
 		catch (IllegalArgumentException | GeneralSecurityException ex) {
