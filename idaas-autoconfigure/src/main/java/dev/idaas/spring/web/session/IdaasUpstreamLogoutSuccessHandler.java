@@ -99,11 +99,33 @@ public final class IdaasUpstreamLogoutSuccessHandler implements LogoutSuccessHan
 		if (location == null) {
 			return;
 		}
-		String redirectUrl = URI.create(request.getRequestURL().toString()).resolve(location).toString();
+		String redirectUrl = absolute(request, location);
 		String endpoint = this.logoutEndpoint.toString();
 		String target = endpoint + ((endpoint.indexOf('?') >= 0) ? "&" : "?") + "redirect_url="
 				+ URLEncoder.encode(redirectUrl, StandardCharsets.UTF_8);
 		this.redirectStrategy.sendRedirect(request, response, target);
+	}
+
+	/**
+	 * The location made absolute against the request, without parsing it as a URI (a location
+	 * that is not a valid URI must not break the sign-out).
+	 */
+	static String absolute(HttpServletRequest request, String location) {
+		if (location.matches("^[A-Za-z][A-Za-z0-9+.-]*:.*")) {
+			return location;
+		}
+		String requestUrl = request.getRequestURL().toString();
+		int schemeEnd = requestUrl.indexOf("://");
+		int pathStart = requestUrl.indexOf('/', schemeEnd + 3);
+		String origin = (pathStart >= 0) ? requestUrl.substring(0, pathStart) : requestUrl;
+		if (location.startsWith("//")) {
+			return requestUrl.substring(0, schemeEnd + 1) + location;
+		}
+		if (location.startsWith("/")) {
+			return origin + location;
+		}
+		String directory = (pathStart >= 0) ? requestUrl.substring(0, requestUrl.lastIndexOf('/') + 1) : origin + "/";
+		return directory + location;
 	}
 
 	/**
