@@ -11,13 +11,16 @@ import dev.idaas.spring.authentication.IdaasAuthenticationTokenFactory;
 import dev.idaas.spring.authentication.IdaasSocialFlowRequiredException;
 import dev.idaas.spring.client.IdaasClient;
 import dev.idaas.spring.client.IdaasErrorMessages;
+import dev.idaas.spring.client.IdaasLogoutClient;
 import dev.idaas.spring.client.IdaasSocialFlowClient;
 import dev.idaas.spring.client.RestClientIdaasSocialFlowClient;
 import dev.idaas.spring.client.RestClientIdaasClient;
+import dev.idaas.spring.client.RestClientIdaasLogoutClient;
 import dev.idaas.spring.jwt.IdTokenVerifier;
 import dev.idaas.spring.jwt.JwkSetKeySource;
 import dev.idaas.spring.jwt.JwksIdTokenVerifier;
 import dev.idaas.spring.observation.ObservedIdaasClient;
+import dev.idaas.spring.observation.ObservedIdaasLogoutClient;
 import dev.idaas.spring.observation.ObservedIdaasSocialFlowClient;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -85,6 +88,22 @@ public final class IdaasAutoConfiguration {
 		client.setErrorMessages(errorMessages);
 		return new ObservedIdaasSocialFlowClient(client,
 				observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBooleanProperty("idaas.logout.upstream.enabled")
+	IdaasLogoutClient idaasLogoutClient(ObjectProvider<RestClient.Builder> restClientBuilder,
+			IdaasErrorMessages errorMessages, ObjectProvider<ObservationRegistry> observationRegistry) {
+		IdaasProperties.Http http = this.properties.getHttp();
+		IdaasProperties.Logout.Upstream upstream = this.properties.getLogout().getUpstream();
+		RestClient restClient = RestClientIdaasClient.createRestClient(builder(restClientBuilder), baseUrl(),
+				http.getConnectTimeout(), http.getReadTimeout());
+		RestClientIdaasLogoutClient client = new RestClientIdaasLogoutClient(restClient, clientId());
+		client.setPublicKeyTtl(upstream.getPublicKeyTtl());
+		client.setServerTimeTtl(upstream.getServerTimeTtl());
+		client.setErrorMessages(errorMessages);
+		return new ObservedIdaasLogoutClient(client, observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));
 	}
 
 	@Bean

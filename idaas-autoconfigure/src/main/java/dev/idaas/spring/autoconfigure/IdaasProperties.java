@@ -51,6 +51,8 @@ public class IdaasProperties {
 
 	private final BearerToken bearerToken = new BearerToken();
 
+	private final Logout logout = new Logout();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -101,6 +103,10 @@ public class IdaasProperties {
 
 	public BearerToken getBearerToken() {
 		return this.bearerToken;
+	}
+
+	public Logout getLogout() {
+		return this.logout;
 	}
 
 	/**
@@ -691,6 +697,82 @@ public class IdaasProperties {
 
 		public void setOsVersionHeader(String osVersionHeader) {
 			this.osVersionHeader = osVersionHeader;
+		}
+
+	}
+
+	/**
+	 * Signing out.
+	 */
+	public static class Logout {
+
+		private final Upstream upstream = new Upstream();
+
+		public Upstream getUpstream() {
+			return this.upstream;
+		}
+
+		/**
+		 * Ending the session at IDaaS too, for the editions that publish a logout.
+		 */
+		public static class Upstream {
+
+			/**
+			 * Whether a sign-out also ends the session token at IDaaS (signed GET
+			 * /api/v2/sdk/logout). A failure there never blocks the local sign-out.
+			 */
+			private boolean enabled;
+
+			/**
+			 * Whether browsers are sent to IDaaS's /api/v1/logout after the local sign-out, to
+			 * end the IDaaS web session too; IDaaS then redirects them to the logout success URL
+			 * (made absolute), which must be registered there. JSON clients keep their answer.
+			 */
+			private boolean browserRedirect;
+
+			/**
+			 * How long the tenant's public key for the logout signature is cached. A refused
+			 * signature drops it earlier.
+			 */
+			private Duration publicKeyTtl = Duration.ofHours(24);
+
+			/**
+			 * How long the measured offset of the IDaaS server clock is cached.
+			 */
+			private Duration serverTimeTtl = Duration.ofHours(1);
+
+			public boolean isEnabled() {
+				return this.enabled;
+			}
+
+			public void setEnabled(boolean enabled) {
+				this.enabled = enabled;
+			}
+
+			public boolean isBrowserRedirect() {
+				return this.browserRedirect;
+			}
+
+			public void setBrowserRedirect(boolean browserRedirect) {
+				this.browserRedirect = browserRedirect;
+			}
+
+			public Duration getPublicKeyTtl() {
+				return this.publicKeyTtl;
+			}
+
+			public void setPublicKeyTtl(Duration publicKeyTtl) {
+				this.publicKeyTtl = publicKeyTtl;
+			}
+
+			public Duration getServerTimeTtl() {
+				return this.serverTimeTtl;
+			}
+
+			public void setServerTimeTtl(Duration serverTimeTtl) {
+				this.serverTimeTtl = serverTimeTtl;
+			}
+
 		}
 
 	}

@@ -63,6 +63,8 @@ final class IdaasPropertiesValidator {
 			throw new IdaasConfigurationException("idaas.login.code-resend-interval", "must not be negative",
 					"Set idaas.login.code-resend-interval to a duration such as 30s, or 0s for none.");
 		}
+		positive("idaas.logout.upstream.public-key-ttl", properties.getLogout().getUpstream().getPublicKeyTtl());
+		positive("idaas.logout.upstream.server-time-ttl", properties.getLogout().getUpstream().getServerTimeTtl());
 		IdaasProperties.Apple apple = properties.getApple();
 		if (apple.getClientId() != null) {
 			checkIdentifier("idaas.apple.client-id", apple.getClientId());

@@ -1,5 +1,6 @@
 package dev.idaas.spring.autoconfigure;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +10,7 @@ import jakarta.servlet.http.Cookie;
 import dev.idaas.spring.authentication.IdaasAuthenticationTokenFactory;
 import dev.idaas.spring.client.IdaasClient;
 import dev.idaas.spring.client.IdaasErrorMessages;
+import dev.idaas.spring.client.IdaasLogoutClient;
 import dev.idaas.spring.client.IdaasSocialFlowClient;
 import dev.idaas.spring.config.IdaasLoginConfigurer;
 import dev.idaas.spring.config.IdaasLoginSettings;
@@ -21,6 +23,8 @@ import dev.idaas.spring.web.session.IdTokenRefreshLock;
 import dev.idaas.spring.web.session.IdTokenRefresher;
 import dev.idaas.spring.web.session.IdaasBearerTokenInterceptor;
 import dev.idaas.spring.web.session.IdaasLogoutHandler;
+import dev.idaas.spring.web.session.IdaasSessionTokenUpstreamLogout;
+import dev.idaas.spring.web.session.IdaasUpstreamLogout;
 import dev.idaas.spring.web.session.InMemoryIdTokenRefreshLock;
 import dev.idaas.spring.web.IdaasLoginPageGeneratingFilter;
 import dev.idaas.spring.web.flow.IdaasSocialFlowFilter;
@@ -51,6 +55,7 @@ import org.springframework.session.Session;
 import org.springframework.session.SessionRepository;
 import org.springframework.security.web.authentication.ui.DefaultLoginPageGeneratingFilter;
 import org.springframework.util.StringUtils;
+import org.springframework.web.util.UriComponentsBuilder;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
@@ -79,6 +84,11 @@ public final class IdaasWebSecurityAutoConfiguration {
 	 * so nothing else injects it as "the" {@link SecurityContextRepository}.
 	 */
 	static final String SPRING_SESSION_CONTEXT_REPOSITORY = "idaasSpringSessionSecurityContextRepository";
+
+	/**
+	 * IDaaS's browser logout endpoint, relative to the tenant base URL.
+	 */
+	static final String BROWSER_LOGOUT_PATH = "/api/v1/logout";
 
 
 	private final IdaasProperties properties;
@@ -131,8 +141,13 @@ public final class IdaasWebSecurityAutoConfiguration {
 						apple.getScope(), apple.getAuthorizationUrl(), apple.getCallbackUrl(), apple.getStateTimeout(),
 						apple.getStateSecret())
 				: null;
+		URI upstreamLogoutUri = (this.properties.getLogout().getUpstream().isBrowserRedirect()
+				&& this.properties.getBaseUrl() != null)
+				? UriComponentsBuilder.fromUri(this.properties.getBaseUrl()).path(BROWSER_LOGOUT_PATH).build().toUri()
+				: null;
 		return new IdaasLoginSettings(login.getProcessingUrl(), login.getLoginPage(), login.getFailureUrl(),
-				login.getDefaultSuccessUrl(), login.getBindUrl(), login.getRegisterUrl(), appleSettings);
+				login.getDefaultSuccessUrl(), login.getBindUrl(), login.getRegisterUrl(), appleSettings,
+				upstreamLogoutUri);
 	}
 
 	@Bean
@@ -164,9 +179,19 @@ public final class IdaasWebSecurityAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	IdaasLogoutHandler idaasLogoutHandler(IdaasLoginSettings settings, ApplicationEventPublisher eventPublisher) {
+	@ConditionalOnBean(IdaasLogoutClient.class)
+	IdaasUpstreamLogout idaasUpstreamLogout(IdaasLogoutClient logoutClient,
+			DeviceContextResolver deviceContextResolver) {
+		return new IdaasSessionTokenUpstreamLogout(logoutClient, deviceContextResolver);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	IdaasLogoutHandler idaasLogoutHandler(IdaasLoginSettings settings, ApplicationEventPublisher eventPublisher,
+			ObjectProvider<IdaasUpstreamLogout> upstreamLogout) {
 		IdaasLogoutHandler handler = new IdaasLogoutHandler();
 		handler.setApplicationEventPublisher(eventPublisher);
+		upstreamLogout.ifUnique(handler::setUpstreamLogout);
 		if (settings.apple() != null) {
 			Cookie state = new Cookie(AppleAuthorizationStateCookieRepository.DEFAULT_COOKIE_NAME, "");
 			state.setPath(settings.apple().callbackUrl());

@@ -7,6 +7,7 @@ import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
 import java.net.http.HttpConnectTimeoutException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -384,6 +385,74 @@ final class IdaasApiExchange {
 			@Nullable Throwable cause) {
 		return new IdaasApiException(errorCode.strip(), category, httpStatus, vendorMessage, upstreamStatus, detail,
 				this.errorMessages, cause);
+	}
+
+	/**
+	 * Sends a {@code GET} once (no retries: the callers, the upstream logout's key, clock and
+	 * logout calls, must not hold a sign-out up for longer than one timeout each) and returns the
+	 * raw successful answer, whatever its body. An {@code error_code} in a JSON body, a 5xx or 429,
+	 * or any other non-2xx answer fails as for {@code POST}.
+	 */
+	RawAnswer get(String path, Map<String, String> headers) {
+		try {
+			RawAnswer answer = this.restClient.get().uri(path).headers((httpHeaders) -> {
+				headers.forEach(httpHeaders::set);
+				httpHeaders.setAccept(List.of(MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN, MediaType.ALL));
+			}).exchange((clientRequest, response) -> readRawAnswer(response), true);
+			if (this.logger.isDebugEnabled()) {
+				this.logger.debug("IDaaS GET " + path + " answered HTTP " + answer.httpStatus());
+			}
+			return answer;
+		}
+		catch (ResourceAccessException ex) {
+			IdaasApiException failure = ioFailure(ex);
+			logGetFailure(path, failure);
+			throw failure;
+		}
+		catch (IdaasApiException ex) {
+			logGetFailure(path, ex);
+			throw ex;
+		}
+	}
+
+	private void logGetFailure(String path, IdaasApiException ex) {
+		if (this.logger.isDebugEnabled()) {
+			this.logger.debug("IDaaS GET " + path + " failed (HTTP " + ex.getHttpStatus() + ", " + ex.getErrorCode()
+					+ ", " + ex.getCategory() + ")");
+		}
+	}
+
+	private RawAnswer readRawAnswer(ClientHttpResponse response) throws IOException {
+		int status = response.getStatusCode().value();
+		byte[] body = readBody(response, status);
+		JsonNode json = parse(body);
+		if (json != null) {
+			String errorCode = text(json, "error_code");
+			if (errorCode != null) {
+				throw failure(errorCode, category(errorCode, status), status, text(json, "error_msg"), null, null,
+						null);
+			}
+		}
+		if (status >= 500 || status == 429) {
+			throw failure(IdaasErrorCodes.UPSTREAM_UNAVAILABLE, IdaasErrorCategory.TRANSIENT, status, null, null,
+					"HTTP " + status, null);
+		}
+		if (status < 200 || status > 299) {
+			throw failure(IdaasErrorCodes.MALFORMED_RESPONSE, IdaasErrorCategory.PROTOCOL, status, null, null,
+					"HTTP " + status + " without an error code", null);
+		}
+		long date = response.getHeaders().getDate();
+		return new RawAnswer(status, body, json, (date >= 0) ? Instant.ofEpochMilli(date) : null);
+	}
+
+	/**
+	 * A successful answer of a {@code GET}, kept raw for lenient reading.
+	 * @param httpStatus the 2xx status
+	 * @param body the body, possibly empty
+	 * @param json the body as JSON, or {@code null} when it is not JSON
+	 * @param date the HTTP {@code Date} header, or {@code null}
+	 */
+	record RawAnswer(int httpStatus, byte[] body, @Nullable JsonNode json, @Nullable Instant date) {
 	}
 
 	/**

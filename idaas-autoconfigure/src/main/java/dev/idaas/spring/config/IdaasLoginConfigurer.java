@@ -1,5 +1,6 @@
 package dev.idaas.spring.config;
 
+import java.net.URI;
 import java.util.List;
 
 import jakarta.servlet.http.Cookie;
@@ -20,6 +21,8 @@ import dev.idaas.spring.web.flow.HttpSessionPendingSocialFlowRepository;
 import dev.idaas.spring.web.session.IdTokenRefreshFilter;
 import dev.idaas.spring.web.session.IdTokenRefresher;
 import dev.idaas.spring.web.session.IdaasLogoutHandler;
+import dev.idaas.spring.web.session.IdaasUpstreamLogout;
+import dev.idaas.spring.web.session.IdaasUpstreamLogoutSuccessHandler;
 import dev.idaas.spring.web.IdaasAuthenticationFailureHandler;
 import dev.idaas.spring.web.IdaasAuthenticationSuccessHandler;
 import dev.idaas.spring.web.flow.IdaasBranchRedirectHandler;
@@ -117,6 +120,8 @@ public final class IdaasLoginConfigurer<H extends HttpSecurityBuilder<H>>
 	private @Nullable LogoutHandler logoutHandler;
 
 	private @Nullable IdaasSocialFlowService socialFlowService;
+
+	private @Nullable URI upstreamLogoutUri;
 
 	/**
 	 * Creates a configurer; see {@link #idaasLogin()}.
@@ -309,6 +314,26 @@ public final class IdaasLoginConfigurer<H extends HttpSecurityBuilder<H>>
 	}
 
 	/**
+	 * Sends browsers to IDaaS's logout endpoint after a sign-out, to end the IDaaS web session
+	 * too: the chain's logout success handler is wrapped in an
+	 * {@link IdaasUpstreamLogoutSuccessHandler}, so where it would redirect, the browser goes to
+	 * {@code {upstreamLogoutUri}?redirect_url={that URL, absolute}} instead; JSON clients keep
+	 * its answer. Defaults to {@link IdaasLoginSettings#upstreamLogoutUri()} (set by
+	 * {@code idaas.logout.upstream.browser-redirect}).
+	 * @param upstreamLogoutUri IDaaS's browser logout endpoint, e.g.
+	 * {@code https://example.idaas.cloud/api/v1/logout}
+	 * @return this configurer
+	 * @since 0.1
+	 */
+	public IdaasLoginConfigurer<H> upstreamLogoutRedirect(URI upstreamLogoutUri) {
+		Assert.notNull(upstreamLogoutUri, "upstreamLogoutUri cannot be null");
+		Assert.isTrue(upstreamLogoutUri.isAbsolute() && upstreamLogoutUri.getHost() != null,
+				"upstreamLogoutUri must be an absolute URL");
+		this.upstreamLogoutUri = upstreamLogoutUri;
+		return this;
+	}
+
+	/**
 	 * Sets all paths and Apple settings at once.
 	 * @param settings the settings
 	 * @return this configurer
@@ -343,6 +368,13 @@ public final class IdaasLoginConfigurer<H extends HttpSecurityBuilder<H>>
 		LogoutConfigurer<H> logout = http.getConfigurer(LogoutConfigurer.class);
 		if (logout != null) {
 			logout.addLogoutHandler(logoutHandler(http, settings));
+			URI upstreamLogout = (this.upstreamLogoutUri != null) ? this.upstreamLogoutUri
+					: settings.upstreamLogoutUri();
+			if (upstreamLogout != null) {
+				// init runs after the application's logout customizer: this wraps its success handler
+				logout.logoutSuccessHandler(
+						new IdaasUpstreamLogoutSuccessHandler(upstreamLogout, logout.getLogoutSuccessHandler()));
+			}
 		}
 		@SuppressWarnings("unchecked")
 		ExceptionHandlingConfigurer<H> exceptionHandling = http.getConfigurer(ExceptionHandlingConfigurer.class);
@@ -494,6 +526,10 @@ public final class IdaasLoginConfigurer<H extends HttpSecurityBuilder<H>>
 			IdaasLogoutHandler bean = getBeanOrNull(http, IdaasLogoutHandler.class);
 			if (bean == null) {
 				bean = new IdaasLogoutHandler();
+				IdaasUpstreamLogout upstreamLogout = getBeanOrNull(http, IdaasUpstreamLogout.class);
+				if (upstreamLogout != null) {
+					bean.setUpstreamLogout(upstreamLogout);
+				}
 				if (settings.apple() != null) {
 					Cookie state = new Cookie(AppleAuthorizationStateCookieRepository.DEFAULT_COOKIE_NAME, "");
 					state.setPath(settings.apple().callbackUrl());

@@ -18,11 +18,14 @@ import org.springframework.util.Assert;
  * @param bindUrl page that finishes a bind flow
  * @param registerUrl page that finishes a register flow
  * @param apple the Apple web flow, or {@code null} when only posted codes are accepted
+ * @param upstreamLogoutUri IDaaS's browser logout endpoint ({@code {base}/api/v1/logout}) that
+ * browsers are sent to after a sign-out, or {@code null} to end at the application's logout
+ * success URL
  * @author idaas-spring-boot-starter
  * @since 0.1
  */
 public record IdaasLoginSettings(String processingUrl, String loginPage, String failureUrl, String defaultSuccessUrl,
-		String bindUrl, String registerUrl, @Nullable Apple apple) {
+		String bindUrl, String registerUrl, @Nullable Apple apple, @Nullable URI upstreamLogoutUri) {
 
 	/**
 	 * The defaults: {@code /login/idaas/apple}, {@code /login}, {@code /login?error},
@@ -41,6 +44,35 @@ public record IdaasLoginSettings(String processingUrl, String loginPage, String 
 		Assert.hasText(defaultSuccessUrl, "defaultSuccessUrl cannot be empty");
 		Assert.hasText(bindUrl, "bindUrl cannot be empty");
 		Assert.hasText(registerUrl, "registerUrl cannot be empty");
+		Assert.isTrue(upstreamLogoutUri == null || (upstreamLogoutUri.isAbsolute() && upstreamLogoutUri.getHost() != null),
+				"upstreamLogoutUri must be an absolute URL");
+	}
+
+	/**
+	 * Creates settings without the browser redirect to IDaaS's logout.
+	 * @param processingUrl path that accepts an Apple code
+	 * @param loginPage the login page
+	 * @param failureUrl where browsers go after a failed login
+	 * @param defaultSuccessUrl where browsers go after login without a saved request
+	 * @param bindUrl page that finishes a bind flow
+	 * @param registerUrl page that finishes a register flow
+	 * @param apple the Apple web flow, or {@code null} when only posted codes are accepted
+	 * @since 0.1
+	 */
+	public IdaasLoginSettings(String processingUrl, String loginPage, String failureUrl, String defaultSuccessUrl,
+			String bindUrl, String registerUrl, @Nullable Apple apple) {
+		this(processingUrl, loginPage, failureUrl, defaultSuccessUrl, bindUrl, registerUrl, apple, null);
+	}
+
+	/**
+	 * Returns a copy that sends browsers to IDaaS's logout endpoint after a sign-out.
+	 * @param upstreamLogoutUri IDaaS's browser logout endpoint, or {@code null} for none
+	 * @return the new settings
+	 * @since 0.1
+	 */
+	public IdaasLoginSettings withUpstreamLogoutUri(@Nullable URI upstreamLogoutUri) {
+		return new IdaasLoginSettings(this.processingUrl, this.loginPage, this.failureUrl, this.defaultSuccessUrl,
+				this.bindUrl, this.registerUrl, this.apple, upstreamLogoutUri);
 	}
 
 	/**

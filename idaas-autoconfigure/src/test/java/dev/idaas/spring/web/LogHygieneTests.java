@@ -66,7 +66,7 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 		properties = { "logging.level.dev.idaas=TRACE", "logging.level.org.springframework.web.client=TRACE",
 				"logging.level.org.springframework.http=TRACE", "logging.level.jdk.internal.httpclient=TRACE",
 				"logging.level.jdk.httpclient=TRACE", "idaas.http.initial-backoff=1ms", "idaas.http.max-backoff=1ms",
-				"idaas.apple.client-id=com.example.web" })
+				"idaas.apple.client-id=com.example.web", "idaas.logout.upstream.enabled=true" })
 @AutoConfigureMockMvc
 @ExtendWith(OutputCaptureExtension.class)
 class LogHygieneTests {
@@ -191,6 +191,7 @@ class LogHygieneTests {
 
 		// 6. Logout
 		perform(post("/logout").session(web).with(requestedSession(web)).with(csrf()), 302);
+		assertThat(this.idaas.requestCount(IdaasSimulator.LOGOUT_PATH)).as("signed upstream logout").isEqualTo(1);
 
 		collectFromSimulator();
 		String captured = output.getAll();
@@ -225,6 +226,7 @@ class LogHygieneTests {
 			secret("session-token header of " + request.path(), request.header("session-token"));
 			secret("X-state-token header of " + request.path(), request.header("X-state-token"));
 			secret("device fingerprint", request.header("X-device-fingerprint"));
+			secret("X-signature of " + request.path(), request.header("X-signature"));
 		}
 		for (SentVerificationCode sent : this.idaas.sentVerificationCodes()) {
 			secret("sent verification code", sent.code());

@@ -13,6 +13,8 @@ import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -75,6 +77,13 @@ import org.springframework.test.context.DynamicPropertyRegistry;
  * per call; {@link #failNextJwks(int, int)} fails the key set instead. Counters count every
  * request received, faulted or not.</li>
  * <li>Code sending answers {@code {"status":"SUCCESS"}}.</li>
+ * <li>The signed logout of the white-labelled edition ({@link #LOGOUT_PATH}, with
+ * {@link #PUBLIC_KEY_PATH} and {@link #SERVER_DATE_PATH}) decrypts {@code X-signature} with RSA-OAEP
+ * (SHA-256 digest and MGF1), wants {@code session_token=..&timestamp=..&nonce=..} with a timestamp
+ * in epoch milliseconds within 5 minutes of its clock and an unseen nonce, and revokes the session
+ * token (a later refresh answers {@code PARAM.0023}); a bad signature answers {@code PARAM.0004}.
+ * The browser logout ({@link #WEB_LOGOUT_PATH}) redirects only to
+ * {@link #allowLogoutRedirect(String) allowed} URLs.</li>
  * </ul>
  *
  * @author idaas-spring-boot-starter
@@ -115,6 +124,30 @@ public final class IdaasSimulator implements AutoCloseable {
 	 * Path of the register-and-bind call.
 	 */
 	public static final String REGISTER_BIND_PATH = "/api/v2/sdk/social/register-bind";
+
+	/**
+	 * Path of the tenant's public key for logout signatures (white-labelled edition), a
+	 * {@code GET} answering {@code {"public_key": "<Base64 X.509 SubjectPublicKeyInfo>"}}.
+	 */
+	public static final String PUBLIC_KEY_PATH = "/api/v2/sdk/public-key";
+
+	/**
+	 * Path of the server time (white-labelled edition), a {@code GET} answering
+	 * {@code {"server_date": <epoch millis of the simulator's clock>}} and a {@code Date} header.
+	 */
+	public static final String SERVER_DATE_PATH = "/api/v2/sdk/server-date";
+
+	/**
+	 * Path of the signed session token logout (white-labelled edition), a {@code GET} with
+	 * {@code X-signature}.
+	 */
+	public static final String LOGOUT_PATH = "/api/v2/sdk/logout";
+
+	/**
+	 * Path of the browser logout, {@code GET ?redirect_url=..}: 302 to an
+	 * {@link #allowLogoutRedirect(String) allowed} URL.
+	 */
+	public static final String WEB_LOGOUT_PATH = "/api/v1/logout";
 
 	/**
 	 * Path of the JSON Web Key Set.
@@ -216,6 +249,8 @@ public final class IdaasSimulator implements AutoCloseable {
 	private final Deque<Fault> jwksFaults = new ArrayDeque<>();
 
 	private final List<RecordedIdaasRequest> requests = new ArrayList<>();
+
+	private final SimulatedLogout logout = new SimulatedLogout(this.random);
 
 	private final List<SamplePerson> samplePeople = new ArrayList<>();
 
@@ -794,6 +829,42 @@ public final class IdaasSimulator implements AutoCloseable {
 		return this;
 	}
 
+	// ---- logout (white-labelled edition)
+
+	/**
+	 * Allows the browser logout ({@link #WEB_LOGOUT_PATH}) to redirect to this exact URL, as a
+	 * tenant's console registers an application's logout redirect URLs. Others are answered 400.
+	 * @param redirectUrl the absolute URL
+	 * @return this simulator
+	 * @since 0.1
+	 */
+	public IdaasSimulator allowLogoutRedirect(String redirectUrl) {
+		Checks.hasText(redirectUrl, "redirectUrl cannot be empty");
+		this.logout.allowRedirect(redirectUrl);
+		return this;
+	}
+
+	/**
+	 * The tenant's current public key for logout signatures, as {@link #PUBLIC_KEY_PATH} serves
+	 * it.
+	 * @return the RSA public key (2048 bits)
+	 * @since 0.1
+	 */
+	public RSAPublicKey logoutPublicKey() {
+		return this.logout.publicKey();
+	}
+
+	/**
+	 * Replaces the logout key pair: signatures made with the previous public key are refused
+	 * ({@code PARAM.0004}) from now on.
+	 * @return this simulator
+	 * @since 0.1
+	 */
+	public IdaasSimulator rotateLogoutKey() {
+		this.logout.rotateKey();
+		return this;
+	}
+
 	// ---- assertions
 
 	/**
@@ -986,6 +1057,7 @@ public final class IdaasSimulator implements AutoCloseable {
 			case JWKS_PATH -> jwks();
 			case DISCOVERY_PATH -> json(200, discovery());
 			case AUTHORIZE_PATH -> authorizePage(url);
+			case WEB_LOGOUT_PATH -> this.logout.browserLogout(url);
 			default -> new MockResponse.Builder().code(404).build();
 		};
 	}
@@ -1007,7 +1079,10 @@ public final class IdaasSimulator implements AutoCloseable {
 				.build();
 		}
 		MockResponse.Builder response;
-		if (!"POST".equals(request.getMethod())) {
+		if (PUBLIC_KEY_PATH.equals(path) || SERVER_DATE_PATH.equals(path) || LOGOUT_PATH.equals(path)) {
+			response = logoutCall(request, path, language);
+		}
+		else if (!"POST".equals(request.getMethod())) {
 			response = new MockResponse.Builder().code(405);
 		}
 		else {
@@ -1047,6 +1122,53 @@ public final class IdaasSimulator implements AutoCloseable {
 				default -> new Answer(404, Map.of("error", "Not Found"));
 			};
 		}
+	}
+
+	/**
+	 * The {@code GET}s of the signed logout: the common headers are checked as for every SDK
+	 * call; a bad signature (missing, wrong key, malformed, stale, replayed) answers
+	 * {@code PARAM.0004}, a valid one for an unknown or ended session token {@code PARAM.0023},
+	 * and a valid one for a live session token revokes it and answers
+	 * {@code {"status":"SUCCESS"}}.
+	 */
+	private MockResponse.Builder logoutCall(RecordedRequest request, String path, Language language) {
+		if (!"GET".equals(request.getMethod())) {
+			return new MockResponse.Builder().code(405);
+		}
+		IdaasSimulatorError commonError = checkCommonHeaders(request);
+		Answer answer;
+		if (commonError != null) {
+			answer = Answer.error(commonError, language);
+		}
+		else if (PUBLIC_KEY_PATH.equals(path)) {
+			answer = new Answer(200, this.logout.publicKeyAnswer());
+		}
+		else if (SERVER_DATE_PATH.equals(path)) {
+			answer = new Answer(200, SimulatedLogout.serverDateAnswer(currentInstant()));
+		}
+		else {
+			String sessionToken = this.logout.verify(request.getHeaders().get("X-signature"), currentInstant());
+			synchronized (this) {
+				if (sessionToken == null) {
+					answer = Answer.error(IdaasSimulatorError.INVALID_PARAMETER, language);
+				}
+				else if (validSession(sessionToken) == null) {
+					answer = Answer.error(IdaasSimulatorError.SESSION_TOKEN_INVALID, language);
+				}
+				else {
+					this.sessions.remove(sessionToken);
+					answer = new Answer(200, Map.of("status", "SUCCESS"));
+				}
+			}
+		}
+		return new MockResponse.Builder().code(answer.status())
+			.setHeader("Content-Type", "application/json;charset=UTF-8")
+			.setHeader("Date", DateTimeFormatter.RFC_1123_DATE_TIME.format(currentInstant().atZone(ZoneOffset.UTC)))
+			.body(this.jsonMapper.writeValueAsString(answer.body()));
+	}
+
+	private synchronized Instant currentInstant() {
+		return this.clock.instant();
 	}
 
 	private @Nullable IdaasSimulatorError checkCommonHeaders(RecordedRequest request) {
