@@ -137,13 +137,14 @@ class ObservedIdaasClientTests {
 				this.simulator.clientId());
 		ObservedIdaasSocialFlowClient social = new ObservedIdaasSocialFlowClient(delegate, this.registry);
 		String stateToken = "not-a-state-token";
-		social.sendVerificationCode(VerificationChannel.SMS, "13800000001", VerificationPurpose.BIND_MOBILE_SMS, DEVICE);
+		social.sendVerificationCode(VerificationChannel.SMS, "13800000001", VerificationPurpose.BIND_MOBILE_SMS,
+				this.simulator.issueCaptchaToken("13800000001"), DEVICE);
 		assertThatExceptionOfType(IdaasApiException.class).isThrownBy(
 				() -> social.bind(stateToken, VerificationChannel.SMS, "13800000001", "123456", DEVICE));
 		assertThat(this.stopped).hasSize(2);
 		assertThat(tags(this.stopped.get(0))).containsEntry("endpoint", "send-code").containsEntry("outcome", "CODE_SENT");
 		assertThat(tags(this.stopped.get(1))).containsEntry("endpoint", "bind")
-			.containsEntry("error_code", "IDAAS.SDK.PARAM.0016");
+			.containsEntry("error_code", "IDAAS.SDK.COMMON.1007");
 		assertThat(this.stopped.get(1).toString()).doesNotContain(stateToken).doesNotContain("123456");
 	}
 
