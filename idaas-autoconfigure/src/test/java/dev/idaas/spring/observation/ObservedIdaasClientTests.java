@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.idaas.spring.client.AppleLoginResult;
+import dev.idaas.spring.client.CaptchaChallenge;
 import dev.idaas.spring.client.DeviceContext;
 import dev.idaas.spring.client.IdaasApiException;
 import dev.idaas.spring.client.RestClientIdaasClient;
@@ -146,6 +147,30 @@ class ObservedIdaasClientTests {
 		assertThat(tags(this.stopped.get(1))).containsEntry("endpoint", "bind")
 			.containsEntry("error_code", "IDAAS.SDK.COMMON.1007");
 		assertThat(this.stopped.get(1).toString()).doesNotContain(stateToken).doesNotContain("123456");
+	}
+
+	@Test
+	void secondFactorFlowWhenObservedThenEveryCallTaggedAndNoValueInContexts() {
+		this.simulator.requireSecondFactor(this.alice, true);
+		RestClientIdaasSocialFlowClient delegate = new RestClientIdaasSocialFlowClient(RestClientIdaasClient
+			.createRestClient(RestClient.builder(), this.simulator.baseUrl(), Duration.ofSeconds(2), Duration.ofSeconds(5)),
+				this.simulator.clientId());
+		ObservedIdaasSocialFlowClient social = new ObservedIdaasSocialFlowClient(delegate, this.registry);
+		AppleLoginResult login = this.client.loginWithApple(this.simulator.issueAppleCode(this.alice), DEVICE);
+		String stateToken = ((AppleLoginResult.SecondFactorRequired) login).stateToken();
+		String mobile = social.getMobileOnFile(stateToken, DEVICE);
+		CaptchaChallenge challenge = social.getCaptcha(DEVICE);
+		String captchaToken = social.verifyCaptcha(challenge.token(),
+				this.simulator.captchaSolutionX(challenge.token()), mobile, DEVICE);
+		social.sendVerificationCode(VerificationChannel.SMS, mobile, VerificationPurpose.MFA_AUTH_SMS, captchaToken,
+				DEVICE);
+		social.verifySecondFactor(stateToken, VerificationChannel.SMS, mobile, "123456", DEVICE);
+		assertThat(this.stopped).extracting((context) -> tags(context).get("endpoint") + ":" + tags(context).get("outcome"))
+			.containsExactly("login:MFA_AUTH", "mobile-by-token:SUCCESS", "captcha:CAPTCHA_ISSUED",
+					"captcha-verify:CAPTCHA_PASSED", "send-code:CODE_SENT", "mfa:SUCCESS");
+		assertThat(this.stopped.toString()).doesNotContain(stateToken)
+			.doesNotContain(challenge.token())
+			.doesNotContain(mobile);
 	}
 
 	private static Map<String, String> tags(Observation.Context context) {
