@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 import org.springframework.util.Assert;
+import dev.idaas.spring.web.flow.PendingSocialFlow;
 
 /**
  * What IDaaS answered to an Apple login: signed in, a pending bind/register flow, or access
@@ -64,6 +65,28 @@ public sealed interface AppleLoginResult {
 		@Override
 		public String toString() {
 			return "PendingSocialFlow[branch=" + this.branch + ", stateToken=***, flows=" + this.flows + "]";
+		}
+
+	}
+
+	/**
+	 * {@code status: MFA_AUTH}: the user is known but must prove a second factor; the flow
+	 * finishes with the state token.
+	 *
+	 * @param stateToken the state token carrying the second-factor step; never sent to a browser
+	 */
+	record SecondFactorRequired(String stateToken) implements AppleLoginResult {
+
+		/**
+		 * Creates the result.
+		 */
+		public SecondFactorRequired {
+			Assert.hasText(stateToken, "stateToken cannot be empty");
+		}
+
+		@Override
+		public String toString() {
+			return "SecondFactorRequired[stateToken=***]";
 		}
 
 	}

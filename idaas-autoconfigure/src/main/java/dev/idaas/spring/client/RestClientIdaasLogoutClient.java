@@ -185,7 +185,7 @@ public final class RestClientIdaasLogoutClient implements IdaasLogoutClient {
 		}
 		Map<String, String> headers = new LinkedHashMap<>(deviceHeaders);
 		headers.put(SIGNATURE_HEADER, signature);
-		this.exchange.get(LOGOUT_PATH, headers);
+		this.exchange.getRaw(LOGOUT_PATH, headers);
 	}
 
 	private RSAPublicKey publicKey(Map<String, String> headers) {
@@ -194,7 +194,7 @@ public final class RestClientIdaasLogoutClient implements IdaasLogoutClient {
 		if (cached != null && now.isBefore(cached.fetchedAt().plus(this.publicKeyTtl))) {
 			return cached.key();
 		}
-		IdaasApiExchange.RawAnswer answer = this.exchange.get(PUBLIC_KEY_PATH, headers);
+		IdaasApiExchange.RawAnswer answer = this.exchange.getRaw(PUBLIC_KEY_PATH, headers);
 		RSAPublicKey key = IdaasLogoutSignature.publicKey(answer.body(), answer.json());
 		if (key == null) {
 			throw this.exchange.failure(IdaasErrorCodes.MALFORMED_RESPONSE, IdaasErrorCategory.PROTOCOL,
@@ -210,7 +210,7 @@ public final class RestClientIdaasLogoutClient implements IdaasLogoutClient {
 		if (cached != null && now.isBefore(cached.measuredAt().plus(this.serverTimeTtl))) {
 			return cached.offset();
 		}
-		IdaasApiExchange.RawAnswer answer = this.exchange.get(SERVER_DATE_PATH, headers);
+		IdaasApiExchange.RawAnswer answer = this.exchange.getRaw(SERVER_DATE_PATH, headers);
 		Instant serverTime = IdaasLogoutSignature.serverTime(answer.body(), answer.json());
 		if (serverTime == null) {
 			serverTime = answer.date();

@@ -7,35 +7,74 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.util.Assert;
 
 /**
- * The answer of a finished bind or register flow: the user's new IDaaS session.
- * {@code social/bind} answers no id_token (obtain one with
- * {@link IdaasClient#refreshIdToken(String, DeviceContext)}); {@code social/register-bind}
- * usually does.
+ * What IDaaS answered to the last step of a bind, register-and-bind or second-factor flow
+ * ({@code social/bind}, {@code social/register-bind}, {@code mfa/sms}, {@code mfa/email}):
+ * signed in, a second factor still required, or access denied. Errors are not results; they
+ * are thrown as {@link IdaasApiException}.
  *
- * @param sessionToken the session token
- * @param sessionExpiresIn how long the session token stays valid
- * @param idToken the id_token JWT (not yet verified), or {@code null} when none was answered
  * @author idaas-spring-boot-starter
  * @since 0.1
  * @see IdaasSocialFlowClient
  */
-public record SocialFlowResult(String sessionToken, Duration sessionExpiresIn, @Nullable String idToken) {
+public sealed interface SocialFlowResult {
 
 	/**
-	 * Creates the result.
+	 * {@code status: SUCCESS}, or no {@code status} at all with a session token (the vendor's
+	 * examples omit it): the user is signed in. One published bind example has no
+	 * {@code id_token}: obtain one with {@link IdaasClient#refreshIdToken(String, DeviceContext)}.
+	 *
+	 * @param sessionToken the session token
+	 * @param sessionExpiresIn how long the session token stays valid
+	 * @param idToken the id_token JWT (not yet verified), or {@code null} when none was answered
 	 */
-	public SocialFlowResult {
-		Assert.hasText(sessionToken, "sessionToken cannot be empty");
-		Assert.notNull(sessionExpiresIn, "sessionExpiresIn cannot be null");
-		if (idToken != null && idToken.isBlank()) {
-			idToken = null;
+	record Authenticated(String sessionToken, Duration sessionExpiresIn,
+			@Nullable String idToken) implements SocialFlowResult {
+
+		/**
+		 * Creates the result.
+		 */
+		public Authenticated {
+			Assert.hasText(sessionToken, "sessionToken cannot be empty");
+			Assert.notNull(sessionExpiresIn, "sessionExpiresIn cannot be null");
+			if (idToken != null && idToken.isBlank()) {
+				idToken = null;
+			}
 		}
+
+		@Override
+		public String toString() {
+			return "Authenticated[sessionToken=***, sessionExpiresIn=" + this.sessionExpiresIn + ", idToken="
+					+ ((this.idToken != null) ? "***" : "null") + "]";
+		}
+
 	}
 
-	@Override
-	public String toString() {
-		return "SocialFlowResult[sessionToken=***, sessionExpiresIn=" + this.sessionExpiresIn + ", idToken="
-				+ ((this.idToken != null) ? "***" : "null") + "]";
+	/**
+	 * {@code status: MFA_AUTH}: a second factor is still required; the flow goes on with the
+	 * new state token.
+	 *
+	 * @param stateToken the state token of the second-factor step; never sent to a browser
+	 */
+	record SecondFactorRequired(String stateToken) implements SocialFlowResult {
+
+		/**
+		 * Creates the result.
+		 */
+		public SecondFactorRequired {
+			Assert.hasText(stateToken, "stateToken cannot be empty");
+		}
+
+		@Override
+		public String toString() {
+			return "SecondFactorRequired[stateToken=***]";
+		}
+
+	}
+
+	/**
+	 * {@code status: ACCESS_DENIED}.
+	 */
+	record AccessDenied() implements SocialFlowResult {
 	}
 
 }

@@ -31,7 +31,17 @@ public enum VerificationPurpose {
 	/**
 	 * Register a new account with an email address.
 	 */
-	REGISTER_EMS(VerificationChannel.EMAIL, SocialFlowBranch.USER_REGISTER);
+	REGISTER_EMS(VerificationChannel.EMAIL, SocialFlowBranch.USER_REGISTER),
+
+	/**
+	 * Prove a second factor by SMS to the number on file.
+	 */
+	MFA_AUTH_SMS(VerificationChannel.SMS, SocialFlowBranch.MFA_AUTH),
+
+	/**
+	 * Prove a second factor by email to the address on file.
+	 */
+	MFA_AUTH_EMS(VerificationChannel.EMAIL, SocialFlowBranch.MFA_AUTH);
 
 	private final VerificationChannel channel;
 

@@ -10,7 +10,7 @@ import dev.idaas.spring.client.IdaasErrorCategory;
 
 /**
  * Reads and writes an {@code IdaasAuthenticationException} (what a failed form login leaves in
- * the session) as its code, description and category; the cause is never written.
+ * the session) as its code, description, category and the vendor's message; the cause is never written.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.CLASS)
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.NONE, getterVisibility = JsonAutoDetect.Visibility.NONE,
@@ -21,7 +21,7 @@ abstract class IdaasAuthenticationExceptionMixin {
 	@JsonCreator
 	IdaasAuthenticationExceptionMixin(@JsonProperty("errorCode") String errorCode,
 			@JsonProperty("description") String description, @JsonProperty("category") IdaasErrorCategory category,
-			@JsonProperty("cause") Throwable cause) {
+			@JsonProperty("vendorMessage") String vendorMessage, @JsonProperty("cause") Throwable cause) {
 	}
 
 	@JsonProperty("errorCode")
@@ -32,5 +32,8 @@ abstract class IdaasAuthenticationExceptionMixin {
 
 	@JsonProperty("category")
 	abstract IdaasErrorCategory getCategory();
+
+	@JsonProperty("vendorMessage")
+	abstract String getVendorMessage();
 
 }
