@@ -46,7 +46,7 @@ class InMemoryVerificationRateLimiterTests {
 			this.limiter.acquire(VerificationAction.CODE_SEND, keys);
 		}
 		TooManyVerificationCodesException ex = refused(VerificationAction.CODE_SEND, keys);
-		assertThat(ex.getOAuth2Error().getErrorCode()).isEqualTo(IdaasErrorCodes.TOO_MANY_CODES);
+		assertThat(ex.getErrorCode()).isEqualTo(IdaasErrorCodes.TOO_MANY_CODES);
 		// the window opened at the first send, one minute after START
 		assertThat(ex.getRetryAfter()).isEqualTo(Duration.ofMinutes(56));
 		assertThat(ex.getRetryAfterSeconds()).isEqualTo(56 * 60);
