@@ -105,7 +105,7 @@ public final class IdaasSocialFlowFilter extends OncePerRequestFilter {
 			this.codeEndpoints.put(paths.matcher(HttpMethod.POST, url + CODE_PATH), branch);
 			this.captchaEndpoints.put(paths.matcher(HttpMethod.GET, url + CAPTCHA_PATH), branch);
 		});
-		this.pages = this.urls.values().stream().map((url) -> paths.matcher(HttpMethod.GET, url)).toList();
+		this.pages = this.urls.values().stream().<RequestMatcher>map((url) -> paths.matcher(HttpMethod.GET, url)).toList();
 	}
 
 	/**
