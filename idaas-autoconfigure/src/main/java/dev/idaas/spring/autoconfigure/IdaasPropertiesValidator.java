@@ -65,6 +65,7 @@ final class IdaasPropertiesValidator {
 		}
 		positive("idaas.logout.upstream.public-key-ttl", properties.getLogout().getUpstream().getPublicKeyTtl());
 		positive("idaas.logout.upstream.server-time-ttl", properties.getLogout().getUpstream().getServerTimeTtl());
+		validateLimits(properties.getLogin().getLimits());
 		IdaasProperties.Apple apple = properties.getApple();
 		if (apple.getClientId() != null) {
 			checkIdentifier("idaas.apple.client-id", apple.getClientId());
@@ -109,6 +110,31 @@ final class IdaasPropertiesValidator {
 						"Set " + property + " to the id alone. In a .properties file a comment must be on a line of its "
 								+ "own: 'key=value   # comment' makes the comment part of the value.");
 			}
+		}
+	}
+
+	private static void validateLimits(IdaasProperties.Limits limits) {
+		atLeastOne("idaas.login.limits.code-sends-per-target", limits.getCodeSendsPerTarget(), 5);
+		atLeastOne("idaas.login.limits.code-sends-per-subject", limits.getCodeSendsPerSubject(), 5);
+		atLeastOne("idaas.login.limits.code-sends-per-ip", limits.getCodeSendsPerIp(), 20);
+		atLeastOne("idaas.login.limits.code-checks-per-target", limits.getCodeChecksPerTarget(), 5);
+		atLeastOne("idaas.login.limits.code-checks-per-subject", limits.getCodeChecksPerSubject(), 5);
+		atLeastOne("idaas.login.limits.code-checks-per-ip", limits.getCodeChecksPerIp(), 50);
+		Duration window = limits.getWindow();
+		if (window == null || window.compareTo(Duration.ofSeconds(1)) < 0) {
+			throw new IdaasConfigurationException("idaas.login.limits.window", "must be at least one second",
+					"Set idaas.login.limits.window to a duration such as 1h (the default).");
+		}
+		if (!StringUtils.hasText(limits.getRedisKeyPrefix())) {
+			throw new IdaasConfigurationException("idaas.login.limits.redis-key-prefix", "must not be empty",
+					"Set idaas.login.limits.redis-key-prefix to a prefix such as idaas:limit: (the default).");
+		}
+	}
+
+	private static void atLeastOne(String property, int value, int defaultValue) {
+		if (value < 1) {
+			throw new IdaasConfigurationException(property, "must be at least 1",
+					"Set " + property + " to 1 or more (default " + defaultValue + ").");
 		}
 	}
 

@@ -17,6 +17,7 @@ import org.springframework.util.Assert;
  * @param defaultSuccessUrl where browsers go after login without a saved request
  * @param bindUrl page that finishes a bind flow
  * @param registerUrl page that finishes a register flow
+ * @param mfaUrl page that finishes a second-factor ({@code MFA_AUTH}) flow
  * @param apple the Apple web flow, or {@code null} when only posted codes are accepted
  * @param upstreamLogoutUri IDaaS's browser logout endpoint ({@code {base}/api/v1/logout}) that
  * browsers are sent to after a sign-out, or {@code null} to end at the application's logout
@@ -25,14 +26,20 @@ import org.springframework.util.Assert;
  * @since 0.1
  */
 public record IdaasLoginSettings(String processingUrl, String loginPage, String failureUrl, String defaultSuccessUrl,
-		String bindUrl, String registerUrl, @Nullable Apple apple, @Nullable URI upstreamLogoutUri) {
+		String bindUrl, String registerUrl, String mfaUrl, @Nullable Apple apple, @Nullable URI upstreamLogoutUri) {
+
+	/**
+	 * The default second-factor page, {@code /idaas/mfa}.
+	 */
+	public static final String DEFAULT_MFA_URL = "/idaas/mfa";
 
 	/**
 	 * The defaults: {@code /login/idaas/apple}, {@code /login}, {@code /login?error},
-	 * {@code /}, {@code /idaas/bind}, {@code /idaas/register}, no Apple web flow.
+	 * {@code /}, {@code /idaas/bind}, {@code /idaas/register}, {@code /idaas/mfa}, no Apple web
+	 * flow.
 	 */
 	public static final IdaasLoginSettings DEFAULTS = new IdaasLoginSettings("/login/idaas/apple", "/login",
-			"/login?error", "/", "/idaas/bind", "/idaas/register", null);
+			"/login?error", "/", "/idaas/bind", "/idaas/register", DEFAULT_MFA_URL, null);
 
 	/**
 	 * Creates settings.
@@ -44,6 +51,7 @@ public record IdaasLoginSettings(String processingUrl, String loginPage, String 
 		Assert.hasText(defaultSuccessUrl, "defaultSuccessUrl cannot be empty");
 		Assert.hasText(bindUrl, "bindUrl cannot be empty");
 		Assert.hasText(registerUrl, "registerUrl cannot be empty");
+		Assert.hasText(mfaUrl, "mfaUrl cannot be empty");
 		Assert.isTrue(upstreamLogoutUri == null || (upstreamLogoutUri.isAbsolute() && upstreamLogoutUri.getHost() != null),
 				"upstreamLogoutUri must be an absolute URL");
 	}
@@ -56,12 +64,30 @@ public record IdaasLoginSettings(String processingUrl, String loginPage, String 
 	 * @param defaultSuccessUrl where browsers go after login without a saved request
 	 * @param bindUrl page that finishes a bind flow
 	 * @param registerUrl page that finishes a register flow
+	 * @param mfaUrl page that finishes a second-factor flow
+	 * @param apple the Apple web flow, or {@code null} when only posted codes are accepted
+	 * @since 0.1
+	 */
+	public IdaasLoginSettings(String processingUrl, String loginPage, String failureUrl, String defaultSuccessUrl,
+			String bindUrl, String registerUrl, String mfaUrl, @Nullable Apple apple) {
+		this(processingUrl, loginPage, failureUrl, defaultSuccessUrl, bindUrl, registerUrl, mfaUrl, apple, null);
+	}
+
+	/**
+	 * Creates settings with the default second-factor page {@value #DEFAULT_MFA_URL} and without
+	 * the browser redirect to IDaaS's logout.
+	 * @param processingUrl path that accepts an Apple code
+	 * @param loginPage the login page
+	 * @param failureUrl where browsers go after a failed login
+	 * @param defaultSuccessUrl where browsers go after login without a saved request
+	 * @param bindUrl page that finishes a bind flow
+	 * @param registerUrl page that finishes a register flow
 	 * @param apple the Apple web flow, or {@code null} when only posted codes are accepted
 	 * @since 0.1
 	 */
 	public IdaasLoginSettings(String processingUrl, String loginPage, String failureUrl, String defaultSuccessUrl,
 			String bindUrl, String registerUrl, @Nullable Apple apple) {
-		this(processingUrl, loginPage, failureUrl, defaultSuccessUrl, bindUrl, registerUrl, apple, null);
+		this(processingUrl, loginPage, failureUrl, defaultSuccessUrl, bindUrl, registerUrl, DEFAULT_MFA_URL, apple);
 	}
 
 	/**
@@ -72,7 +98,7 @@ public record IdaasLoginSettings(String processingUrl, String loginPage, String 
 	 */
 	public IdaasLoginSettings withUpstreamLogoutUri(@Nullable URI upstreamLogoutUri) {
 		return new IdaasLoginSettings(this.processingUrl, this.loginPage, this.failureUrl, this.defaultSuccessUrl,
-				this.bindUrl, this.registerUrl, this.apple, upstreamLogoutUri);
+				this.bindUrl, this.registerUrl, this.mfaUrl, this.apple, upstreamLogoutUri);
 	}
 
 	/**
