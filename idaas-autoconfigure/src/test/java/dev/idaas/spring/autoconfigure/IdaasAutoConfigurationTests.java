@@ -381,7 +381,8 @@ class IdaasAutoConfigurationTests {
 	@Test
 	void autoConfigurationWhenIdsArePlainThenStarts() {
 		this.webRunner.withPropertyValues("idaas.client-id=nTo1eRIub60vPb54WeE6aojPwYwImtl4",
-				"idaas.apple.client-id=com.example.web")
+				"idaas.apple.client-id=com.example.web",
+				"idaas.apple.redirect-uri=https://app.example.com/login/idaas/apple/callback")
 			.run((context) -> assertThat(context).hasNotFailed());
 	}
 
