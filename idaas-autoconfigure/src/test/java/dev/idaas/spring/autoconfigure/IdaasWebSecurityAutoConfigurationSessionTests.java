@@ -37,7 +37,7 @@ class IdaasWebSecurityAutoConfigurationSessionTests {
 	void refresherWhenSessionRepositoryBeanThenUsesSpringSessionSecurityContextRepository() {
 		this.contextRunner.withUserConfiguration(SessionRepositoryConfiguration.class).run((context) -> {
 			assertThat(context).hasNotFailed();
-			assertThat(context.getBean(IdTokenRefresher.class)).extracting("securityContextRepository")
+			assertThat(context.getBean(IdTokenRefresher.class)).extracting("store.securityContextRepository")
 				.isInstanceOf(SpringSessionSecurityContextRepository.class);
 			assertThat(context.getBean(IdTokenRefresher.class)).extracting("rotatedSessionTokenWait")
 				.isEqualTo(Duration.ofSeconds(1));
@@ -53,7 +53,7 @@ class IdaasWebSecurityAutoConfigurationSessionTests {
 		this.contextRunner.run((context) -> {
 			assertThat(context).hasNotFailed();
 			assertThat(context).doesNotHaveBean("idaasSpringSessionSecurityContextRepository");
-			assertThat(context.getBean(IdTokenRefresher.class)).extracting("securityContextRepository")
+			assertThat(context.getBean(IdTokenRefresher.class)).extracting("store.securityContextRepository")
 				.isInstanceOf(HttpSessionSecurityContextRepository.class);
 		});
 	}
@@ -62,7 +62,7 @@ class IdaasWebSecurityAutoConfigurationSessionTests {
 	void refresherWhenSpringSessionNotOnClasspathThenHttpSessionSecurityContextRepository() {
 		this.contextRunner.withClassLoader(new FilteredClassLoader(SessionRepository.class)).run((context) -> {
 			assertThat(context).hasNotFailed();
-			assertThat(context.getBean(IdTokenRefresher.class)).extracting("securityContextRepository")
+			assertThat(context.getBean(IdTokenRefresher.class)).extracting("store.securityContextRepository")
 				.isInstanceOf(HttpSessionSecurityContextRepository.class);
 		});
 	}
