@@ -106,8 +106,8 @@ public record IdaasLoginSettings(String processingUrl, String loginPage, String 
 	 *
 	 * @param clientId the Apple Services ID
 	 * @param authorizeUri Apple's authorize endpoint
-	 * @param redirectUri the registered redirect URI, or {@code null} to derive it from the
-	 * request
+	 * @param redirectUri the registered redirect URI, or {@code null} (local development only)
+	 * to derive it from a request whose host is loopback; other hosts are refused
 	 * @param scope the scopes asked from Apple
 	 * @param authorizationUrl path that starts the flow
 	 * @param callbackUrl path Apple posts to
@@ -134,8 +134,8 @@ public record IdaasLoginSettings(String processingUrl, String loginPage, String 
 		 * Creates Apple settings whose state cookie is signed with a random key per node.
 		 * @param clientId the Apple Services ID
 		 * @param authorizeUri Apple's authorize endpoint
-		 * @param redirectUri the registered redirect URI, or {@code null} to derive it from
-		 * the request
+		 * @param redirectUri the registered redirect URI, or {@code null} (local development
+		 * only) to derive it from a request whose host is loopback; other hosts are refused
 		 * @param scope the scopes asked from Apple
 		 * @param authorizationUrl path that starts the flow
 		 * @param callbackUrl path Apple posts to
