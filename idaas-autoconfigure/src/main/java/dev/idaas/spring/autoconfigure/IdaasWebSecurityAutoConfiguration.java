@@ -116,7 +116,9 @@ public final class IdaasWebSecurityAutoConfiguration {
 				tokenFactory, pendingFlowRepository, deviceContextResolver);
 		IdaasProperties.Login login = this.properties.getLogin();
 		service.setPendingFlowTimeout(login.getPendingFlowTimeout());
-		service.setMaxCodeSends(login.getMaxCodeSends());
+		if (login.getMaxCodeSends() != null) {
+			service.setMaxCodeSends(login.getMaxCodeSends());
+		}
 		service.setCodeResendInterval(login.getCodeResendInterval());
 		return service;
 	}
