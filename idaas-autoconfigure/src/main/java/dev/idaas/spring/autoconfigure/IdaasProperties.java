@@ -1,5 +1,7 @@
 package dev.idaas.spring.autoconfigure;
 
+import dev.idaas.spring.config.IdaasLoginSettings;
+
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -365,6 +367,13 @@ public class IdaasProperties {
 		private String registerUrl = "/idaas/register";
 
 		/**
+		 * Page that finishes an MFA_AUTH flow (a second factor: a code sent to the number on
+		 * file). Its slider puzzle is at {mfa-url}/captcha, its code is sent by POST
+		 * {mfa-url}/code.
+		 */
+		private String mfaUrl = IdaasLoginSettings.DEFAULT_MFA_URL;
+
+		/**
 		 * How long a pending bind or register flow stays usable.
 		 */
 		private Duration pendingFlowTimeout = Duration.ofMinutes(10);
@@ -429,6 +438,14 @@ public class IdaasProperties {
 
 		public void setRegisterUrl(String registerUrl) {
 			this.registerUrl = registerUrl;
+		}
+
+		public String getMfaUrl() {
+			return this.mfaUrl;
+		}
+
+		public void setMfaUrl(String mfaUrl) {
+			this.mfaUrl = mfaUrl;
 		}
 
 		public Duration getPendingFlowTimeout() {
