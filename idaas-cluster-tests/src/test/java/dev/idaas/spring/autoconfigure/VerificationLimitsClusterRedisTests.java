@@ -19,6 +19,7 @@ import dev.idaas.spring.test.simulator.IdaasSimulator;
 import dev.idaas.spring.test.simulator.SimulatedUser;
 import dev.idaas.spring.web.RedisServerProcess;
 import dev.idaas.spring.web.flow.RedisVerificationRateLimiter;
+import dev.idaas.spring.web.flow.VerificationLimitKeys;
 import dev.idaas.spring.web.flow.VerificationRateLimiter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -62,6 +63,8 @@ class VerificationLimitsClusterRedisTests {
 	private static final SimulatedUser CAROL = SimulatedUser.of("carol", "Carol", "+8613800000013",
 			"carol@example.com");
 
+	private static final SimulatedUser DAVE = SimulatedUser.of("dave", "Dave", "+8613800000014", "dave@example.com");
+
 	private static RedisServerProcess redis;
 
 	private static IdaasSimulator idaas;
@@ -82,6 +85,7 @@ class VerificationLimitsClusterRedisTests {
 			.registerUser(ALICE)
 			.registerUser(BOB)
 			.registerUser(CAROL)
+			.registerUser(DAVE)
 			.start();
 		nodeA = startNode();
 		nodeB = startNode();
@@ -128,24 +132,33 @@ class VerificationLimitsClusterRedisTests {
 
 		List<Answer> answers = parallel((i) -> post(node(i), session, "/idaas/bind/code", send));
 
-		List<Answer> refused = answers.stream().filter((answer) -> answer.status() == 429).toList();
-		List<Answer> passed = answers.stream().filter((answer) -> answer.status() != 429).toList();
 		System.out.println("[limits] " + PARALLEL + " parallel sends on one flow: statuses "
 				+ answers.stream().map(Answer::status).toList() + ", captcha verifies at IDaaS "
 				+ idaas.captchaVerifyRequestCount(phone) + ", sends at IDaaS " + idaas.sendRequestCount(phone));
-		assertThat(refused).hasSize(PARALLEL - LIMIT).allSatisfy(VerificationLimitsClusterRedisTests::isTooManyCodes);
-		// the limiter let exactly five through: one spent the puzzle and sent, the rest failed the slide
-		assertThat(passed).hasSize(LIMIT);
-		assertThat(idaas.captchaVerifyRequestCount(phone)).isBetween(1, LIMIT);
+		// each request was refused by the limits (429), or counted and then spent or found the
+		// one puzzle spent (400), or sent the code (200)
+		assertThat(answers).extracting(Answer::status).containsOnly(200, 400, 429).contains(429);
+		assertThat(answers).filteredOn((answer) -> answer.status() == 429)
+			.hasSizeGreaterThanOrEqualTo(PARALLEL - LIMIT)
+			.allSatisfy(VerificationLimitsClusterRedisTests::isTooManyCodes);
+		assertThat(answers).filteredOn((answer) -> answer.status() == 200).hasSize(1);
+		int verifies = idaas.captchaVerifyRequestCount(phone);
+		assertThat(verifies).isBetween(1, LIMIT);
 		assertThat(idaas.sendRequestCount(phone)).isEqualTo(1);
+		// every counted send went to IDaaS, and only those
+		assertThat(counter("code-send", phone)).isEqualTo(verifies);
 
-		// the window is full for this number: a new, correctly solved puzzle reaches nobody
-		int verifiesBefore = idaas.captchaVerifyRequestCount(phone);
-		Answer again = post(nodeA, session, "/idaas/bind/code", sendBody(phone, captcha(nodeA, session)));
-		assertThat(again.status()).isEqualTo(429);
-		isTooManyCodes(again);
-		assertThat(idaas.captchaVerifyRequestCount(phone)).isEqualTo(verifiesBefore);
-		assertThat(idaas.sendRequestCount(phone)).isEqualTo(1);
+		// new, correctly solved puzzles fill the window, then reach nobody
+		int sent = 1;
+		Answer answer;
+		while ((answer = post(node(sent), session, "/idaas/bind/code", sendBody(phone, captcha(node(sent), session))))
+			.status() == 200) {
+			sent++;
+			assertThat(sent).isLessThanOrEqualTo(LIMIT);
+		}
+		isTooManyCodes(answer);
+		assertThat(idaas.captchaVerifyRequestCount(phone)).isEqualTo(LIMIT);
+		assertThat(idaas.sendRequestCount(phone)).isEqualTo(sent).isEqualTo(1 + LIMIT - verifies);
 	}
 
 	@Test
@@ -160,22 +173,27 @@ class VerificationLimitsClusterRedisTests {
 
 		List<Answer> answers = parallel((i) -> post(node(i), session, "/idaas/bind", wrong));
 
-		List<Answer> refused = answers.stream().filter((answer) -> answer.status() == 429).toList();
 		System.out.println("[limits] " + PARALLEL + " parallel wrong codes on one flow: statuses "
 				+ answers.stream().map(Answer::status).toList() + ", bind calls at IDaaS "
 				+ idaas.finishRequestCount(phone));
-		assertThat(refused).hasSize(PARALLEL - LIMIT).allSatisfy(VerificationLimitsClusterRedisTests::isTooManyCodes);
-		assertThat(answers).filteredOn((answer) -> answer.status() != 429)
-			.hasSize(LIMIT)
-			.allSatisfy((answer) -> assertThat(answer.status()).isEqualTo(400));
-		assertThat(idaas.finishRequestCount(phone)).isBetween(1, LIMIT);
+		assertThat(answers).extracting(Answer::status).containsOnly(400, 429);
+		assertThat(answers).filteredOn((answer) -> answer.status() == 429)
+			.hasSizeGreaterThanOrEqualTo(PARALLEL - LIMIT)
+			.allSatisfy(VerificationLimitsClusterRedisTests::isTooManyCodes);
+		int finishes = idaas.finishRequestCount(phone);
+		assertThat(finishes).isBetween(1, LIMIT);
+		assertThat(counter("code-check", phone)).isEqualTo(finishes);
 
-		// the right code no longer helps: refused before IDaaS, nobody signed in
-		int finishesBefore = idaas.finishRequestCount(phone);
+		// guesses fill the window; after that even the right code is refused before IDaaS
+		Answer answer;
+		while ((answer = post(nodeA, session, "/idaas/bind", wrong)).status() == 400) {
+			assertThat(idaas.finishRequestCount(phone)).isLessThanOrEqualTo(LIMIT);
+		}
+		isTooManyCodes(answer);
+		assertThat(idaas.finishRequestCount(phone)).isEqualTo(LIMIT);
 		Answer right = post(nodeB, session, "/idaas/bind", finishBody(phone, RIGHT_CODE));
-		assertThat(right.status()).isEqualTo(429);
 		isTooManyCodes(right);
-		assertThat(idaas.finishRequestCount(phone)).isEqualTo(finishesBefore);
+		assertThat(idaas.finishRequestCount(phone)).isEqualTo(LIMIT);
 		assertThat(get(nodeA, session, "/me").status()).isEqualTo(401);
 		assertThat(get(nodeB, session, "/me").status()).isEqualTo(401);
 	}
@@ -213,6 +231,49 @@ class VerificationLimitsClusterRedisTests {
 		isTooManyCodes(right);
 		assertThat(idaas.finishRequestCount(phone)).isEqualTo(LIMIT);
 		assertThat(get(nodeA, third, "/me").status()).isEqualTo(401);
+	}
+
+	@Test
+	void finishWhenRightCodeAfterWrongOnesThenSignedInAndCheckCountsCleared() throws Exception {
+		String phone = DAVE.mobile();
+		String session = startBindFlow(nodeA);
+		assertThat(post(nodeB, session, "/idaas/bind/code", sendBody(phone, captcha(nodeB, session))).status())
+			.isEqualTo(200);
+		for (int i = 0; i < LIMIT - 1; i++) {
+			assertThat(post(node(i), session, "/idaas/bind", finishBody(phone, WRONG_CODE)).status()).isEqualTo(400);
+		}
+		String checkKey = "idaas:limit:{code-check}:"
+				+ VerificationLimitKeys.of(phone, "any-sign-in", "127.0.0.1").get(0);
+		StringRedisTemplate redisTemplate = nodeA.getBean(StringRedisTemplate.class);
+		assertThat(redisTemplate.opsForValue().get(checkKey)).isEqualTo(Integer.toString(LIMIT - 1));
+
+		HttpResponse<String> signedIn = this.http.send(HttpRequest.newBuilder(uri(nodeB, "/idaas/bind"))
+			.header("Cookie", session)
+			.header("Content-Type", "application/json")
+			.header("Accept", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(finishBody(phone, RIGHT_CODE)))
+			.build(), HttpResponse.BodyHandlers.ofString());
+
+		assertThat(signedIn.statusCode()).as(signedIn.body()).isEqualTo(200);
+		assertThat(idaas.finishRequestCount(phone)).isEqualTo(LIMIT);
+		// the user proved the code: the next sign-in for this number starts from zero checks
+		assertThat(redisTemplate.hasKey(checkKey)).isFalse();
+		String newSession = signedIn.headers()
+			.allValues("Set-Cookie")
+			.stream()
+			.filter((header) -> header.startsWith("SESSION="))
+			.map((header) -> header.substring(0, header.indexOf(';')))
+			.findFirst()
+			.orElse(session);
+		assertThat(get(nodeA, newSession, "/me").status()).isEqualTo(200);
+	}
+
+	/** The value of a target's counter in Redis, 0 when none. */
+	private static int counter(String action, String target) {
+		String value = nodeA.getBean(StringRedisTemplate.class)
+			.opsForValue()
+			.get("idaas:limit:{" + action + "}:" + VerificationLimitKeys.of(target, "any", "127.0.0.1").get(0));
+		return (value != null) ? Integer.parseInt(value) : 0;
 	}
 
 	private static void isTooManyCodes(Answer answer) {
