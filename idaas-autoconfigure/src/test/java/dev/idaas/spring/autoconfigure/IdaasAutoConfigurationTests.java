@@ -28,6 +28,7 @@ import dev.idaas.spring.web.DefaultDeviceContextResolver;
 import dev.idaas.spring.web.DeviceContextResolver;
 import dev.idaas.spring.web.flow.HttpSessionPendingSocialFlowRepository;
 import dev.idaas.spring.web.flow.PendingSocialFlowRepository;
+import dev.idaas.spring.web.flow.VerificationRateLimiter;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
@@ -55,7 +56,7 @@ class IdaasAutoConfigurationTests {
 			ServletWebSecurityAutoConfiguration.class);
 
 	private static final AutoConfigurations IDAAS = AutoConfigurations.of(IdaasAutoConfiguration.class,
-			IdaasWebSecurityAutoConfiguration.class);
+			IdaasWebSecurityAutoConfiguration.class, IdaasVerificationRateLimiterAutoConfiguration.class);
 
 	private final WebApplicationContextRunner webRunner = new WebApplicationContextRunner()
 		.withConfiguration(IDAAS)
@@ -241,10 +242,14 @@ class IdaasAutoConfigurationTests {
 	@Test
 	void autoConfigurationWhenCodeSendLimitsSetThenSocialFlowServiceUsesThem() {
 		this.webRunner.withPropertyValues("idaas.login.max-code-sends=3", "idaas.login.code-resend-interval=45s")
-			.run((context) -> assertThat(context).getBean(IdaasSocialFlowService.class)
-				.isInstanceOf(DefaultIdaasSocialFlowService.class)
-				.hasFieldOrPropertyWithValue("maxCodeSends", 3)
-				.hasFieldOrPropertyWithValue("codeResendInterval", Duration.ofSeconds(45)));
+			.run((context) -> {
+				assertThat(context).getBean(IdaasSocialFlowService.class)
+					.isInstanceOf(DefaultIdaasSocialFlowService.class)
+					.hasFieldOrPropertyWithValue("codeResendInterval", Duration.ofSeconds(45));
+				// the deprecated per-flow count is now the per-Apple-sign-in limit
+				assertThat(context).getBean(VerificationRateLimiter.class)
+					.hasFieldOrPropertyWithValue("limits.codeSendsPerSubject", 3);
+			});
 	}
 
 	@Test
