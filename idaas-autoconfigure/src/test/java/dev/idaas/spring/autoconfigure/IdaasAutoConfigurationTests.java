@@ -28,7 +28,6 @@ import dev.idaas.spring.web.DefaultDeviceContextResolver;
 import dev.idaas.spring.web.DeviceContextResolver;
 import dev.idaas.spring.web.flow.HttpSessionPendingSocialFlowRepository;
 import dev.idaas.spring.web.flow.PendingSocialFlowRepository;
-import dev.idaas.spring.web.flow.VerificationRateLimiter;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
@@ -240,16 +239,11 @@ class IdaasAutoConfigurationTests {
 	}
 
 	@Test
-	void autoConfigurationWhenCodeSendLimitsSetThenSocialFlowServiceUsesThem() {
-		this.webRunner.withPropertyValues("idaas.login.max-code-sends=3", "idaas.login.code-resend-interval=45s")
-			.run((context) -> {
-				assertThat(context).getBean(IdaasSocialFlowService.class)
-					.isInstanceOf(DefaultIdaasSocialFlowService.class)
-					.hasFieldOrPropertyWithValue("codeResendInterval", Duration.ofSeconds(45));
-				// the deprecated per-flow count is now the per-Apple-sign-in limit
-				assertThat(context).getBean(VerificationRateLimiter.class)
-					.hasFieldOrPropertyWithValue("limits.codeSendsPerSubject", 3);
-			});
+	void autoConfigurationWhenCodeResendIntervalSetThenSocialFlowServiceUsesIt() {
+		this.webRunner.withPropertyValues("idaas.login.code-resend-interval=45s")
+			.run((context) -> assertThat(context).getBean(IdaasSocialFlowService.class)
+				.isInstanceOf(DefaultIdaasSocialFlowService.class)
+				.hasFieldOrPropertyWithValue("codeResendInterval", Duration.ofSeconds(45)));
 	}
 
 	@Test
