@@ -55,7 +55,7 @@ class IdaasAutoConfigurationTests {
 			ServletWebSecurityAutoConfiguration.class);
 
 	private static final AutoConfigurations IDAAS = AutoConfigurations.of(IdaasAutoConfiguration.class,
-			IdaasWebSecurityAutoConfiguration.class);
+			IdaasWebSecurityAutoConfiguration.class, IdaasVerificationRateLimiterAutoConfiguration.class);
 
 	private static final String REDIRECT_URI = "idaas.apple.redirect-uri=https://app.example.com/login/idaas/apple/callback";
 
