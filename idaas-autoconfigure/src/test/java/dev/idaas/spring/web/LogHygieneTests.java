@@ -68,7 +68,9 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 		properties = { "logging.level.dev.idaas=TRACE", "logging.level.org.springframework.web.client=TRACE",
 				"logging.level.org.springframework.http=TRACE", "logging.level.jdk.internal.httpclient=TRACE",
 				"logging.level.jdk.httpclient=TRACE", "idaas.http.initial-backoff=1ms", "idaas.http.max-backoff=1ms",
-				"idaas.apple.client-id=com.example.web", "idaas.logout.upstream.enabled=true" })
+				"idaas.apple.client-id=com.example.web", "idaas.logout.upstream.enabled=true",
+				// TRACE logging and the JDK wire log make a loaded machine slow: this test is about logs
+				"idaas.http.read-timeout=30s" })
 @AutoConfigureMockMvc
 @ExtendWith(OutputCaptureExtension.class)
 class LogHygieneTests {

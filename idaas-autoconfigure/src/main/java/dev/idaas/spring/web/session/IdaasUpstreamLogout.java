@@ -8,11 +8,14 @@ import dev.idaas.spring.authentication.IdaasAuthenticationToken;
 /**
  * Ends a session at IDaaS when the user signs out, for a vendor edition that offers such a
  * call. The default {@link #noop()} does nothing: the contract has no logout endpoint, and the
- * session token simply stops being used.
+ * session token simply stops being used. With {@code idaas.logout.upstream.enabled=true} the
+ * auto-configuration uses {@link IdaasSessionTokenUpstreamLogout} (the signed
+ * {@code GET /api/v2/sdk/logout}); declare a bean of this type to replace it.
  *
  * @author idaas-spring-boot-starter
  * @since 0.1
  * @see IdaasLogoutHandler#setUpstreamLogout(IdaasUpstreamLogout)
+ * @see IdaasSessionTokenUpstreamLogout
  */
 @FunctionalInterface
 public interface IdaasUpstreamLogout {
