@@ -10,7 +10,7 @@ import java.time.Instant;
 import java.util.Base64;
 
 import dev.idaas.spring.authentication.IdaasAuthenticationTokenFactory;
-import dev.idaas.spring.authentication.jackson.IdaasJacksonModule;
+import dev.idaas.spring.jackson.IdaasJacksonModule;
 import dev.idaas.spring.jwt.JwkSetKeySource;
 import dev.idaas.spring.jwt.JwksIdTokenVerifier;
 import dev.idaas.spring.test.simulator.IdaasSimulator;

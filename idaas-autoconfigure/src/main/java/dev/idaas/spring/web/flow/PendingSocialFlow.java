@@ -6,6 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -71,7 +73,8 @@ public record PendingSocialFlow(SocialFlowBranch branch, String stateToken, List
 		Assert.isTrue(puzzleWidth >= 0, "puzzleWidth cannot be negative");
 		Assert.isTrue(branch != SocialFlowBranch.MFA_AUTH || mobileOnFile != null,
 				"a second-factor flow needs the number on file");
-		flows = List.copyOf(flows);
+		// a JDK list type that a session stored as JSON can read back (List.copyOf's cannot)
+		flows = Collections.unmodifiableList(new ArrayList<>(flows));
 	}
 
 	/**

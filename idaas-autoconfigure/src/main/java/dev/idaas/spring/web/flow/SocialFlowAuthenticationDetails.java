@@ -44,6 +44,19 @@ public class SocialFlowAuthenticationDetails extends WebAuthenticationDetails {
 	static final String BRANCH_ATTRIBUTE = SocialFlowAuthenticationDetails.class.getName() + ".BRANCH";
 
 	/**
+	 * Creates details from stored values, e.g. a session read back from JSON.
+	 * @param remoteAddress the client's address
+	 * @param sessionId the HTTP session id at sign-in, or {@code null}
+	 * @param branch the flow that was finished, or {@code null}
+	 * @since 0.1
+	 */
+	public SocialFlowAuthenticationDetails(String remoteAddress, @Nullable String sessionId,
+			@Nullable SocialFlowBranch branch) {
+		super(remoteAddress, sessionId);
+		this.branch = branch;
+	}
+
+	/**
 	 * The flow this sign-in finished.
 	 * @return the branch, or {@code null} when unknown
 	 */

@@ -84,8 +84,8 @@ class IdaasSimulatorDevelopmentConfigurationTests {
 				.send(HttpRequest.newBuilder(page).build(), HttpResponse.BodyHandlers.ofString());
 			assertThat(response.statusCode()).isEqualTo(200);
 			assertThat(response.body()).contains("Alice Existing", "Bob Binder", "Carol Newcomer", "Dave Disabled",
-					"Erin Denied");
-			assertThat(simulator.samplePeople()).hasSize(5);
+					"Erin Denied", "Frank Factor");
+			assertThat(simulator.samplePeople()).hasSize(6);
 			String idToken = simulator.mintIdToken(simulator.users().get(0));
 			Map<String, Object> claims = JsonMapper.builder()
 				.build()

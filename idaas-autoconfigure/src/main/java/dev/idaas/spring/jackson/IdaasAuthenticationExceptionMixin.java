@@ -1,4 +1,4 @@
-package dev.idaas.spring.authentication.jackson;
+package dev.idaas.spring.jackson;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.JsonCreator;

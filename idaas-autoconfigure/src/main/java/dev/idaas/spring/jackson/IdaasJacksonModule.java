@@ -1,4 +1,4 @@
-package dev.idaas.spring.authentication.jackson;
+package dev.idaas.spring.jackson;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -10,6 +10,8 @@ import tools.jackson.databind.jsontype.BasicPolymorphicTypeValidator;
 import dev.idaas.spring.authentication.IdaasAuthenticationException;
 import dev.idaas.spring.authentication.IdaasAuthenticationToken;
 import dev.idaas.spring.authentication.IdaasSessionState;
+import dev.idaas.spring.web.flow.PendingSocialFlow;
+import dev.idaas.spring.web.flow.SocialFlowAuthenticationDetails;
 
 import org.springframework.security.jackson.SecurityJacksonModule;
 import org.springframework.security.jackson.SecurityJacksonModules;
@@ -20,10 +22,11 @@ import org.springframework.util.ClassUtils;
  * Jackson 3 support for the starter's authentication, for sessions stored as JSON (e.g. Spring
  * Session Data Redis with a JSON serializer) instead of JDK serialization. It plugs in beside
  * Spring Security's own modules ({@link SecurityJacksonModules}): it registers mix-ins for
- * {@link IdaasAuthenticationToken}, {@link IdaasSessionState} and
- * {@link IdaasAuthenticationException} (what a failed form login leaves in the session) and
- * allows exactly those types in the polymorphic type validator that Spring Security's modules
- * share.
+ * {@link IdaasAuthenticationToken}, {@link IdaasSessionState},
+ * {@link IdaasAuthenticationException} (what a failed form login leaves in the session),
+ * {@link PendingSocialFlow} (a bind, register or second-factor flow waiting for its code) and
+ * {@link SocialFlowAuthenticationDetails}, and allows exactly those types in the polymorphic type
+ * validator that Spring Security's modules share.
  * <p>
  * {@link #withSecurityModules(ClassLoader)} returns Spring Security's modules and this one with
  * one validator, ready for {@code JsonMapper.builder().addModules(...)}. The principal, a
@@ -81,7 +84,9 @@ public class IdaasJacksonModule extends SecurityJacksonModule {
 		Assert.notNull(builder, "builder cannot be null");
 		builder.allowIfSubType(IdaasAuthenticationToken.class)
 			.allowIfSubType(IdaasSessionState.class)
-			.allowIfSubType(IdaasAuthenticationException.class);
+			.allowIfSubType(IdaasAuthenticationException.class)
+			.allowIfSubType(PendingSocialFlow.class)
+			.allowIfSubType(SocialFlowAuthenticationDetails.class);
 	}
 
 	@Override
@@ -89,6 +94,8 @@ public class IdaasJacksonModule extends SecurityJacksonModule {
 		context.setMixIn(IdaasAuthenticationToken.class, IdaasAuthenticationTokenMixin.class);
 		context.setMixIn(IdaasSessionState.class, IdaasSessionStateMixin.class);
 		context.setMixIn(IdaasAuthenticationException.class, IdaasAuthenticationExceptionMixin.class);
+		context.setMixIn(PendingSocialFlow.class, PendingSocialFlowMixin.class);
+		context.setMixIn(SocialFlowAuthenticationDetails.class, SocialFlowAuthenticationDetailsMixin.class);
 	}
 
 }

@@ -1,4 +1,4 @@
-package dev.idaas.spring.authentication.jackson;
+package dev.idaas.spring.jackson;
 
 import java.time.Instant;
 import java.util.List;
@@ -9,11 +9,16 @@ import tools.jackson.databind.json.JsonMapper;
 
 import dev.idaas.spring.authentication.IdaasAuthenticationException;
 import dev.idaas.spring.authentication.IdaasAuthenticationToken;
+import dev.idaas.spring.authentication.AppleUserName;
 import dev.idaas.spring.authentication.IdaasSessionState;
 import dev.idaas.spring.client.IdaasErrorCategory;
 import dev.idaas.spring.client.IdaasErrorCodes;
 import dev.idaas.spring.client.IdaasErrorMessages;
+import dev.idaas.spring.client.SocialFlowBranch;
+import dev.idaas.spring.client.VerificationChannel;
 import dev.idaas.spring.web.IdaasAuthenticationFailureHandler;
+import dev.idaas.spring.web.flow.PendingSocialFlow;
+import dev.idaas.spring.web.flow.SocialFlowAuthenticationDetails;
 
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
@@ -90,6 +95,44 @@ class IdaasJacksonModuleTests {
 		assertThat(back.getDescription()).isEqualTo("User is disabled");
 		assertThat(back.getCategory()).isEqualTo(IdaasErrorCategory.USER_DISABLED);
 		assertThat(back.getCause()).isNull();
+	}
+
+	@Test
+	void readValueWhenPendingFlowWithPuzzleAndCodeSentThenSameFlowBack() {
+		PendingSocialFlow flow = PendingSocialFlow
+			.started(SocialFlowBranch.SOCIAL_BIND, "state-token-1", List.of("VERIFY_PHONE", "VERIFY_EMAIL"), ISSUED,
+					new AppleUserName("Ann", "Lee", "ann@privaterelay.example"), null)
+			.withPuzzle("puzzle-token-1", 310)
+			.withCodeSent(VerificationChannel.SMS, "+8613800000002", ISSUED.plusSeconds(5))
+			.withFailedAttempt();
+
+		Object read = this.mapper.readValue(this.mapper.writeValueAsString(flow), Object.class);
+
+		assertThat(read).isEqualTo(flow);
+	}
+
+	@Test
+	void readValueWhenSecondFactorFlowThenSameFlowBack() {
+		PendingSocialFlow flow = PendingSocialFlow.secondFactor("state-token-2", "+8613800005678", ISSUED, null, null);
+
+		Object read = this.mapper.readValue(this.mapper.writeValueAsString(flow), Object.class);
+
+		assertThat(read).isEqualTo(flow);
+	}
+
+	@Test
+	void readValueWhenSignedInThroughAFlowThenDetailsWithBranchBack() {
+		IdaasAuthenticationToken authentication = authentication();
+		authentication.setDetails(new SocialFlowAuthenticationDetails("203.0.113.7", "session-1",
+				SocialFlowBranch.MFA_AUTH));
+
+		Object read = this.mapper.readValue(this.mapper.writeValueAsString(new SecurityContextImpl(authentication)),
+				Object.class);
+
+		Object details = ((SecurityContext) read).getAuthentication().getDetails();
+		assertThat(details).isInstanceOf(SocialFlowAuthenticationDetails.class).isEqualTo(authentication.getDetails());
+		assertThat(((SocialFlowAuthenticationDetails) details).getBranch()).isEqualTo(SocialFlowBranch.MFA_AUTH);
+		assertThat(((SocialFlowAuthenticationDetails) details).getRemoteAddress()).isEqualTo("203.0.113.7");
 	}
 
 	@Test
