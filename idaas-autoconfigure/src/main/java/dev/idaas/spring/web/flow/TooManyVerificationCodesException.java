@@ -10,14 +10,14 @@ import dev.idaas.spring.client.IdaasErrorCodes;
 import org.springframework.util.Assert;
 
 /**
- * Thrown when a verification code is refused for a pending bind or register flow because it
- * already had the most codes allowed or the last one was sent too recently
- * ({@link IdaasErrorCodes#TOO_MANY_CODES}). Nothing was sent. JSON clients get
+ * Thrown when a verification code is not sent or not checked because a
+ * {@link VerificationRateLimiter} limit was reached, or the flow's last code was sent too
+ * recently ({@link IdaasErrorCodes#TOO_MANY_CODES}). IDaaS was not called. JSON clients get
  * {@code 429 Too Many Requests} with a {@code Retry-After} of {@link #getRetryAfterSeconds()}.
  *
  * @author idaas-spring-boot-starter
  * @since 0.1
- * @see DefaultIdaasSocialFlowService#setMaxCodeSends(int)
+ * @see VerificationRateLimiter
  * @see DefaultIdaasSocialFlowService#setCodeResendInterval(Duration)
  */
 public class TooManyVerificationCodesException extends IdaasAuthenticationException {
@@ -30,8 +30,8 @@ public class TooManyVerificationCodesException extends IdaasAuthenticationExcept
 	/**
 	 * Creates the exception.
 	 * @param description an English description (never a phone number, email address or token)
-	 * @param retryAfter when a code may be sent again: the rest of the interval, or the rest of the
-	 * flow's lifetime once no more codes may be sent
+	 * @param retryAfter when a code may be sent or checked again: the rest of the resend interval,
+	 * or of the fullest limit window
 	 * @since 0.1
 	 */
 	public TooManyVerificationCodesException(String description, Duration retryAfter) {
