@@ -10,9 +10,9 @@ import dev.idaas.spring.client.IdaasErrorCodes;
 import org.springframework.util.Assert;
 
 /**
- * Thrown when a verification code is not sent or not checked because a
- * {@link VerificationRateLimiter} limit was reached, or the flow's last code was sent too
- * recently ({@link IdaasErrorCodes#TOO_MANY_CODES}). IDaaS was not called. JSON clients get
+ * Thrown when a verification code send or check is refused because a
+ * {@link VerificationRateLimiter} limit is reached or the flow's last code was sent too recently
+ * ({@link IdaasErrorCodes#TOO_MANY_CODES}). Nothing was sent. JSON clients get
  * {@code 429 Too Many Requests} with a {@code Retry-After} of {@link #getRetryAfterSeconds()}.
  *
  * @author idaas-spring-boot-starter
@@ -30,8 +30,8 @@ public class TooManyVerificationCodesException extends IdaasAuthenticationExcept
 	/**
 	 * Creates the exception.
 	 * @param description an English description (never a phone number, email address or token)
-	 * @param retryAfter when a code may be sent or checked again: the rest of the resend interval,
-	 * or of the fullest limit window
+	 * @param retryAfter when a code may be sent again: the rest of the interval, or the rest of the
+	 * flow's lifetime once no more codes may be sent
 	 * @since 0.1
 	 */
 	public TooManyVerificationCodesException(String description, Duration retryAfter) {
