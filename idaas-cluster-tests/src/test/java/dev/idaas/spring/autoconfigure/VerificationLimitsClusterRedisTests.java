@@ -135,11 +135,10 @@ class VerificationLimitsClusterRedisTests {
 		System.out.println("[limits] " + PARALLEL + " parallel sends on one flow: statuses "
 				+ answers.stream().map(Answer::status).toList() + ", captcha verifies at IDaaS "
 				+ idaas.captchaVerifyRequestCount(phone) + ", sends at IDaaS " + idaas.sendRequestCount(phone));
-		// each request was refused by the limits (429), or counted and then spent or found the
-		// one puzzle spent (400), or sent the code (200)
+		// each request was refused by the limits (429), or found the flow's one puzzle spent
+		// (400, before the limits), or was counted and then failed the slide (400) or sent (200)
 		assertThat(answers).extracting(Answer::status).containsOnly(200, 400, 429).contains(429);
 		assertThat(answers).filteredOn((answer) -> answer.status() == 429)
-			.hasSizeGreaterThanOrEqualTo(PARALLEL - LIMIT)
 			.allSatisfy(VerificationLimitsClusterRedisTests::isTooManyCodes);
 		assertThat(answers).filteredOn((answer) -> answer.status() == 200).hasSize(1);
 		int verifies = idaas.captchaVerifyRequestCount(phone);
