@@ -26,6 +26,7 @@ import dev.idaas.spring.web.IdaasLoginPageGeneratingFilter;
 import dev.idaas.spring.web.flow.IdaasSocialFlowFilter;
 import dev.idaas.spring.web.flow.IdaasSocialFlowService;
 import dev.idaas.spring.web.flow.PendingSocialFlowRepository;
+import dev.idaas.spring.web.flow.page.IdaasSocialFlowResourcesFilter;
 import dev.idaas.spring.web.session.RedisIdTokenRefreshLock;
 import dev.idaas.spring.web.session.SpringSessionSecurityContextRepository;
 
@@ -240,6 +241,7 @@ public final class IdaasWebSecurityAutoConfiguration {
 				requests.requestMatchers(settings.bindUrl() + IdaasSocialFlowFilter.CODE_PATH,
 						settings.registerUrl() + IdaasSocialFlowFilter.CODE_PATH)
 					.permitAll();
+				requests.requestMatchers(IdaasSocialFlowResourcesFilter.ASSETS_PATH + "/**").permitAll();
 				if (settings.apple() != null) {
 					requests.requestMatchers(settings.apple().authorizationUrl(), settings.apple().callbackUrl())
 						.permitAll();

@@ -1,6 +1,8 @@
 package dev.idaas.spring.config;
 
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.servlet.http.Cookie;
 import org.jspecify.annotations.Nullable;
@@ -29,6 +31,9 @@ import dev.idaas.spring.web.flow.IdaasSocialFlowFilter;
 import dev.idaas.spring.web.flow.IdaasSocialFlowService;
 import dev.idaas.spring.web.JsonRequestMatcher;
 import dev.idaas.spring.web.flow.PendingSocialFlowRepository;
+import dev.idaas.spring.web.flow.page.IdaasSocialFlowPageGeneratingFilter;
+import dev.idaas.spring.web.flow.page.IdaasSocialFlowResourcesFilter;
+import dev.idaas.spring.client.SocialFlowBranch;
 
 import org.springframework.context.ApplicationContext;
 import org.springframework.http.HttpMethod;
@@ -46,6 +51,7 @@ import org.springframework.security.web.authentication.LoginUrlAuthenticationEnt
 import org.springframework.security.web.authentication.RememberMeServices;
 import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.security.web.authentication.logout.LogoutHandler;
+import org.springframework.security.web.authentication.ui.DefaultLoginPageGeneratingFilter;
 import org.springframework.security.web.authentication.session.SessionAuthenticationStrategy;
 import org.springframework.security.web.context.DelegatingSecurityContextRepository;
 import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
@@ -390,6 +396,7 @@ public final class IdaasLoginConfigurer<H extends HttpSecurityBuilder<H>>
 				socialFlowFilter.setApplicationEventPublisher(context);
 			}
 			http.addFilterBefore(postProcess(socialFlowFilter), UsernamePasswordAuthenticationFilter.class);
+			addSocialFlowPages(http, settings);
 		}
 
 		IdaasLoginSettings.Apple apple = settings.apple();
@@ -416,6 +423,25 @@ public final class IdaasLoginConfigurer<H extends HttpSecurityBuilder<H>>
 			callback.setCancelUrl(loginPage(settings));
 			configureAuthenticationFilter(http, callback, success, failure);
 			http.addFilterBefore(postProcess(callback), UsernamePasswordAuthenticationFilter.class);
+		}
+	}
+
+	/**
+	 * The slider assets always (the application's own pages use them too); a default page for
+	 * each flow URL the application does not map itself, after the flow endpoints have exposed
+	 * the pending flow.
+	 */
+	private void addSocialFlowPages(H http, IdaasLoginSettings settings) {
+		http.addFilterBefore(postProcess(new IdaasSocialFlowResourcesFilter()), DefaultLoginPageGeneratingFilter.class);
+		Map<SocialFlowBranch, String> pages = new EnumMap<>(SocialFlowBranch.class);
+		pages.put(SocialFlowBranch.SOCIAL_BIND, bindUrl(settings));
+		pages.put(SocialFlowBranch.USER_REGISTER, registerUrl(settings));
+		ApplicationContext context = http.getSharedObject(ApplicationContext.class);
+		pages.values().removeIf((url) -> ApplicationPages.serves(context, url));
+		if (!pages.isEmpty()) {
+			IdaasSocialFlowPageGeneratingFilter filter = new IdaasSocialFlowPageGeneratingFilter(pages,
+					loginPage(settings), errorMessages(http));
+			http.addFilterBefore(postProcess(filter), DefaultLoginPageGeneratingFilter.class);
 		}
 	}
 
