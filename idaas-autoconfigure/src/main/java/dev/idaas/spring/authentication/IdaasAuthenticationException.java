@@ -4,6 +4,7 @@ import java.io.Serial;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.idaas.spring.client.IdaasApiException;
 import dev.idaas.spring.client.IdaasErrorCategory;
 
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
@@ -45,6 +46,19 @@ public class IdaasAuthenticationException extends OAuth2AuthenticationException 
 	 */
 	public String getErrorCode() {
 		return getError().getErrorCode();
+	}
+
+	/**
+	 * The vendor's {@code error_msg} when this failure is an IDaaS error answer (the cause is an
+	 * {@link IdaasApiException}): printable, at most 200 characters, already in the user's
+	 * language. It is the text to show for a code the starter does not know
+	 * ({@link IdaasErrorCategory#VENDOR_REFUSED}).
+	 * @return the vendor's message, or {@code null}
+	 * @since 0.1
+	 * @see dev.idaas.spring.client.IdaasErrorMessages#getMessage(String, String, java.util.Locale)
+	 */
+	public @Nullable String getVendorMessage() {
+		return (getCause() instanceof IdaasApiException api) ? api.getVendorMessage() : null;
 	}
 
 	/**

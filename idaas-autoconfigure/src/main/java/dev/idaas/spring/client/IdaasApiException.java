@@ -55,7 +55,8 @@ public class IdaasApiException extends RuntimeException {
 	 * replaced and it is cut to 128 characters
 	 * @param category what the failure means for the caller
 	 * @param httpStatus the HTTP status of the answer, or {@code 0} when there was none
-	 * @param vendorMessage the {@code error_msg} as IDaaS sent it, or {@code null}
+	 * @param vendorMessage the {@code error_msg} as IDaaS sent it, or {@code null}; made printable
+	 * and cut to 200 characters
 	 * @param cause the underlying failure, or {@code null}
 	 * @since 0.1
 	 */
@@ -74,17 +75,25 @@ public class IdaasApiException extends RuntimeException {
 		this.errorCode = IdaasErrorMessages.printable(errorCode, MAX_RAW_VALUE_LENGTH);
 		this.category = category;
 		this.httpStatus = httpStatus;
-		this.vendorMessage = vendorMessage;
+		this.vendorMessage = sanitized(vendorMessage);
 		this.upstreamStatus = (upstreamStatus != null)
 				? IdaasErrorMessages.printable(upstreamStatus, MAX_RAW_VALUE_LENGTH) : null;
 		this.messages = messages;
+	}
+
+	private static @Nullable String sanitized(@Nullable String vendorMessage) {
+		if (vendorMessage == null) {
+			return null;
+		}
+		String printable = IdaasErrorMessages.printable(vendorMessage, IdaasErrorMessages.MAX_VENDOR_MESSAGE_LENGTH);
+		return printable.isBlank() ? null : printable;
 	}
 
 	private static String message(@Nullable String errorCode, @Nullable String vendorMessage, @Nullable String detail,
 			IdaasErrorMessages messages) {
 		Assert.notNull(errorCode, "errorCode cannot be null");
 		String code = IdaasErrorMessages.printable(errorCode, MAX_RAW_VALUE_LENGTH);
-		String message = code + ": " + messages.getMessage(code, vendorMessage, Locale.ENGLISH);
+		String message = code + ": " + messages.getMessage(code, sanitized(vendorMessage), Locale.ENGLISH);
 		return (detail != null) ? message + " (" + detail + ")" : message;
 	}
 
@@ -117,8 +126,10 @@ public class IdaasApiException extends RuntimeException {
 	}
 
 	/**
-	 * Returns the {@code error_msg} as IDaaS sent it.
-	 * @return the vendor's message, or {@code null} when there was none
+	 * Returns the {@code error_msg} IDaaS sent, made printable (control, format and separator
+	 * characters replaced with {@code ?}) and cut to 200 characters: the text shown to the user
+	 * for a code this starter does not know ({@link IdaasErrorCategory#VENDOR_REFUSED}).
+	 * @return the vendor's message, or {@code null} when there was none (or it was blank)
 	 * @since 0.1
 	 */
 	public @Nullable String getVendorMessage() {

@@ -23,6 +23,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
+import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.ClientHttpResponse;
 import org.springframework.util.Assert;
@@ -174,18 +175,41 @@ final class IdaasApiExchange {
 	// Exchange and retries
 
 	/**
-	 * Sends a {@code POST} and reads the answer, retrying {@link IdaasErrorCategory#TRANSIENT}
-	 * failures. When {@code retryWhenSent} is {@code false}, only failures of requests that never
-	 * left (connection refused, connect timeout) are retried: an answered {@code COM.0002} or 5xx
-	 * of a call that consumes a verification code or a state token is not repeated.
+	 * Sends a {@code POST} and reads the answer, a JSON object, retrying
+	 * {@link IdaasErrorCategory#TRANSIENT} failures. When {@code retryWhenSent} is {@code false},
+	 * only failures of requests that never left (connection refused, connect timeout) are
+	 * retried: an answered {@code COM.0002} or 5xx of a call that consumes a verification code,
+	 * a puzzle or a state token is not repeated.
 	 */
 	ObjectNode execute(String path, Map<String, String> headers, byte @Nullable [] body, boolean retryWhenSent) {
+		return execute(HttpMethod.POST, path, headers, body, retryWhenSent, false);
+	}
+
+	/**
+	 * Sends a {@code GET} and reads the answer, a JSON object, retrying
+	 * {@link IdaasErrorCategory#TRANSIENT} failures (a read changes nothing at IDaaS).
+	 */
+	ObjectNode get(String path, Map<String, String> headers) {
+		return execute(HttpMethod.GET, path, headers, null, true, false);
+	}
+
+	/**
+	 * Sends a {@code POST} whose success is a 2xx with any body: empty, {@code {}} or any JSON
+	 * (an error body is still an error). Answers an empty object when the body is not an object.
+	 */
+	ObjectNode executeAcceptingAnyBody(String path, Map<String, String> headers, byte[] body,
+			boolean retryWhenSent) {
+		return execute(HttpMethod.POST, path, headers, body, retryWhenSent, true);
+	}
+
+	private ObjectNode execute(HttpMethod method, String path, Map<String, String> headers, byte @Nullable [] body,
+			boolean retryWhenSent, boolean anyBody) {
 		for (int attempt = 1;; attempt++) {
 			try {
-				Answer answer = exchange(path, headers, body);
+				Answer answer = exchange(method, path, headers, body, anyBody);
 				if (this.logger.isDebugEnabled()) {
-					this.logger.debug("IDaaS POST " + path + " answered HTTP " + answer.httpStatus() + " (attempt "
-							+ attempt + "/" + this.maxAttempts + ")");
+					this.logger.debug("IDaaS " + method + " " + path + " answered HTTP " + answer.httpStatus()
+							+ " (attempt " + attempt + "/" + this.maxAttempts + ")");
 				}
 				return answer.body();
 			}
@@ -193,7 +217,7 @@ final class IdaasApiExchange {
 				boolean retry = ex.getCategory() == IdaasErrorCategory.TRANSIENT && attempt < this.maxAttempts
 						&& (retryWhenSent || ex.getHttpStatus() == 0);
 				if (this.logger.isDebugEnabled()) {
-					this.logger.debug("IDaaS POST " + path + " failed (attempt " + attempt + "/" + this.maxAttempts
+					this.logger.debug("IDaaS " + method + " " + path + " failed (attempt " + attempt + "/" + this.maxAttempts
 							+ ", HTTP " + ex.getHttpStatus() + ", " + ex.getErrorCode() + ", " + ex.getCategory()
 							+ ((retry) ? ", retrying)" : ")"));
 				}
@@ -207,9 +231,10 @@ final class IdaasApiExchange {
 		}
 	}
 
-	private Answer exchange(String path, Map<String, String> headers, byte @Nullable [] body) {
+	private Answer exchange(HttpMethod method, String path, Map<String, String> headers, byte @Nullable [] body,
+			boolean anyBody) {
 		try {
-			RestClient.RequestBodySpec request = this.restClient.post().uri(path).headers((httpHeaders) -> {
+			RestClient.RequestBodySpec request = this.restClient.method(method).uri(path).headers((httpHeaders) -> {
 				headers.forEach(httpHeaders::set);
 				httpHeaders.setContentType(MediaType.APPLICATION_JSON);
 				httpHeaders.setAccept(List.of(MediaType.APPLICATION_JSON));
@@ -217,7 +242,7 @@ final class IdaasApiExchange {
 			if (body != null) {
 				request.body(body);
 			}
-			return request.exchange((clientRequest, response) -> readAnswer(response), true);
+			return request.exchange((clientRequest, response) -> readAnswer(response, anyBody), true);
 		}
 		catch (ResourceAccessException ex) {
 			throw ioFailure(ex);
@@ -265,7 +290,7 @@ final class IdaasApiExchange {
 
 	// Answers
 
-	private Answer readAnswer(ClientHttpResponse response) throws IOException {
+	private Answer readAnswer(ClientHttpResponse response, boolean anyBody) throws IOException {
 		int status = response.getStatusCode().value();
 		byte[] body = readBody(response, status);
 		JsonNode json = parse(body);
@@ -284,11 +309,23 @@ final class IdaasApiExchange {
 			throw failure(IdaasErrorCodes.MALFORMED_RESPONSE, IdaasErrorCategory.PROTOCOL, status, null, null,
 					"HTTP " + status + " without an error code", null);
 		}
+		if (anyBody && (body.length == 0 || isBlank(body) || json != null)) {
+			return new Answer(status, (json instanceof ObjectNode object) ? object : this.jsonMapper.createObjectNode());
+		}
 		if (!(json instanceof ObjectNode object)) {
 			throw failure(IdaasErrorCodes.MALFORMED_RESPONSE, IdaasErrorCategory.PROTOCOL, status, null, null,
 					(body.length == 0) ? "empty body" : "body is not a JSON object", null);
 		}
 		return new Answer(status, object);
+	}
+
+	private static boolean isBlank(byte[] body) {
+		for (byte b : body) {
+			if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	private byte[] readBody(ClientHttpResponse response, int status) throws IOException {
@@ -332,10 +369,37 @@ final class IdaasApiExchange {
 			case IdaasErrorCodes.USER_DISABLED -> IdaasErrorCategory.USER_DISABLED;
 			case IdaasErrorCodes.APPLE_CODE_EMPTY, IdaasErrorCodes.ID_TOKEN_INVALID, IdaasErrorCodes.INVALID_PARAMETER,
 					IdaasErrorCodes.VERIFY_CODE_INVALID, IdaasErrorCodes.USER_NOT_FOUND,
-					IdaasErrorCodes.USER_ALREADY_EXISTS ->
+					IdaasErrorCodes.USER_ALREADY_EXISTS, IdaasErrorCodes.CAPTCHA_INVALID,
+					IdaasErrorCodes.CODE_NOT_SENT, IdaasErrorCodes.VERIFY_CODE_INCORRECT,
+					IdaasErrorCodes.STATE_TOKEN_INVALID ->
 				IdaasErrorCategory.INVALID_REQUEST;
-			default -> (httpStatus >= 500) ? IdaasErrorCategory.TRANSIENT : IdaasErrorCategory.UNKNOWN;
+			default -> {
+				if (httpStatus >= 500) {
+					yield IdaasErrorCategory.TRANSIENT;
+				}
+				yield isWellFormedErrorCode(errorCode) ? IdaasErrorCategory.VENDOR_REFUSED : IdaasErrorCategory.UNKNOWN;
+			}
 		};
+	}
+
+	/**
+	 * Whether an unknown code still has the shape of a vendor code (letters, digits, dots,
+	 * underscores and dashes, at most 64): then the answer is the vendor's word to the user.
+	 */
+	static boolean isWellFormedErrorCode(String errorCode) {
+		String code = errorCode.strip();
+		if (code.isEmpty() || code.length() > 64) {
+			return false;
+		}
+		for (int i = 0; i < code.length(); i++) {
+			char c = code.charAt(i);
+			boolean allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.'
+					|| c == '_' || c == '-';
+			if (!allowed) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	Duration expire(ObjectNode answer) {

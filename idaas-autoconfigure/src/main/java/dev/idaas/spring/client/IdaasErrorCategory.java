@@ -54,7 +54,19 @@ public enum IdaasErrorCategory {
 	PROTOCOL,
 
 	/**
-	 * An error code this starter does not know; the raw code is kept.
+	 * IDaaS refused the request with a well-formed error ({@code {error_code, error_msg}}, HTTP
+	 * 4xx) whose code this starter does not know. The vendor has more codes than it publishes:
+	 * the answer is still the vendor's word to the user, so the raw code is kept and the
+	 * vendor's {@code error_msg} (already in the user's language through {@code X-L}; control
+	 * characters replaced, at most 200 characters) is the text shown. Not retried; the web layer
+	 * answers 400.
+	 * @see IdaasApiException#getVendorMessage()
+	 */
+	VENDOR_REFUSED,
+
+	/**
+	 * An error answer whose code is not even shaped like an IDaaS code (control characters,
+	 * blanks, longer than 64 characters); the raw code is kept, sanitized.
 	 */
 	UNKNOWN
 

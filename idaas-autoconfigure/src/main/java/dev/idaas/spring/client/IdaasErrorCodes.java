@@ -3,8 +3,9 @@ package dev.idaas.spring.client;
 /**
  * The error codes this starter knows: the IDaaS SDK codes of the upstream contract
  * ({@code IDAAS.SDK.*}) and the starter's own codes ({@code IDAAS.STARTER.*}) for failures that
- * IDaaS did not report itself. Any other code IDaaS sends is kept raw with category
- * {@link IdaasErrorCategory#UNKNOWN}.
+ * IDaaS did not report itself. Any other code IDaaS sends is kept raw: with category
+ * {@link IdaasErrorCategory#VENDOR_REFUSED} (the vendor's {@code error_msg} is the text shown)
+ * when it is well formed and came with a 4xx, {@link IdaasErrorCategory#TRANSIENT} with a 5xx.
  *
  * @author idaas-spring-boot-starter
  * @since 0.1
@@ -40,8 +41,8 @@ public final class IdaasErrorCodes {
 	public static final String INVALID_PARAMETER = "IDAAS.SDK.PARAM.0004";
 
 	/**
-	 * {@code IDAAS.SDK.PARAM.0016}: the id_token is invalid or expired; the answer of
-	 * {@code social/bind} and {@code social/register-bind} to an invalid or expired state token.
+	 * {@code IDAAS.SDK.PARAM.0016}: "IdToken is invalid or expired", about an id_token sent to
+	 * IDaaS. (An unknown or expired state token is {@link #STATE_TOKEN_INVALID}.)
 	 */
 	public static final String ID_TOKEN_INVALID = "IDAAS.SDK.PARAM.0016";
 
@@ -49,6 +50,29 @@ public final class IdaasErrorCodes {
 	 * {@code IDAAS.SDK.PARAM.0017}: the verification code is incorrect or expired.
 	 */
 	public static final String VERIFY_CODE_INVALID = "IDAAS.SDK.PARAM.0017";
+
+	/**
+	 * {@code IDAAS.SDK.CAPTCHA.0002}: the slider captcha check failed (wrong slide, or an
+	 * unknown, used or expired puzzle or {@code captcha_token}); a new puzzle is needed.
+	 */
+	public static final String CAPTCHA_INVALID = "IDAAS.SDK.CAPTCHA.0002";
+
+	/**
+	 * {@code IDAAS.SDK.CAPTCHA.0006}: the verification code could not be sent.
+	 */
+	public static final String CODE_NOT_SENT = "IDAAS.SDK.CAPTCHA.0006";
+
+	/**
+	 * {@code IDAAS.SDK.CAPTCHA.0007}: "Incorrect verification code", the answer of
+	 * {@code social/bind}, {@code social/register-bind} and {@code mfa/*} to a wrong code.
+	 */
+	public static final String VERIFY_CODE_INCORRECT = "IDAAS.SDK.CAPTCHA.0007";
+
+	/**
+	 * {@code IDAAS.SDK.COMMON.1007}: "state_token parameter error", the state token is unknown
+	 * or expired; the flow is over and the user must sign in again.
+	 */
+	public static final String STATE_TOKEN_INVALID = "IDAAS.SDK.COMMON.1007";
 
 	/**
 	 * {@code IDAAS.SDK.PARAM.0022}: the session token is empty.

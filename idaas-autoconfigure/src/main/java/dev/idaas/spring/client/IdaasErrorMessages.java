@@ -36,7 +36,7 @@ public class IdaasErrorMessages {
 
 	static final String GENERIC_MESSAGE_KEY = "dev.idaas.spring.client.generic";
 
-	private static final int MAX_VENDOR_MESSAGE_LENGTH = 256;
+	static final int MAX_VENDOR_MESSAGE_LENGTH = 200;
 
 	private final MessageSource messageSource;
 
@@ -98,17 +98,41 @@ public class IdaasErrorMessages {
 	}
 
 	/**
-	 * Replaces control characters (which could forge log lines) and truncates, for values that
-	 * came from upstream and end up in messages.
+	 * Replaces what is not printable (control characters, which could forge log lines;
+	 * invisible format characters such as bidirectional overrides; line and paragraph
+	 * separators; unpaired surrogates; unassigned and private-use code points) with {@code ?}
+	 * and truncates to {@code maxLength} characters without splitting a surrogate pair, for
+	 * values that came from upstream and end up in messages.
 	 */
 	static String printable(String value, int maxLength) {
 		String trimmed = value.strip();
 		StringBuilder result = new StringBuilder(Math.min(trimmed.length(), maxLength));
-		for (int i = 0; i < trimmed.length() && result.length() < maxLength; i++) {
-			char c = trimmed.charAt(i);
-			result.append(Character.isISOControl(c) ? '?' : c);
+		int i = 0;
+		while (i < trimmed.length()) {
+			int codePoint = trimmed.codePointAt(i);
+			int count = Character.charCount(codePoint);
+			boolean printable = isPrintable(codePoint);
+			if (result.length() + (printable ? count : 1) > maxLength) {
+				break;
+			}
+			if (printable) {
+				result.appendCodePoint(codePoint);
+			}
+			else {
+				result.append('?');
+			}
+			i += count;
 		}
 		return result.toString();
+	}
+
+	private static boolean isPrintable(int codePoint) {
+		return switch (Character.getType(codePoint)) {
+			case Character.CONTROL, Character.FORMAT, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR,
+					Character.SURROGATE, Character.UNASSIGNED, Character.PRIVATE_USE ->
+				false;
+			default -> true;
+		};
 	}
 
 	private static MessageSource defaultMessageSource() {

@@ -41,7 +41,10 @@ import org.springframework.web.client.RestClient;
  * unknown fields are ignored. A body larger than 1 MiB is never buffered and is a
  * {@link IdaasErrorCategory#PROTOCOL} error. An {@code error_code} in the body is an error
  * whatever the HTTP status (even 200); a known code decides the category, an unknown code is kept
- * raw as {@link IdaasErrorCategory#UNKNOWN} (or {@link IdaasErrorCategory#TRANSIENT} with a 5xx).
+ * raw as {@link IdaasErrorCategory#VENDOR_REFUSED} with the vendor's {@code error_msg} as its
+ * text ({@link IdaasErrorCategory#TRANSIENT} with a 5xx; {@link IdaasErrorCategory#UNKNOWN} when
+ * it is not even shaped like a code). {@code MFA_AUTH} with a {@code state_token} is
+ * {@link AppleLoginResult.SecondFactorRequired}.
  * A 5xx or 429 without an error code is {@link IdaasErrorCategory#TRANSIENT}
  * ({@link IdaasErrorCodes#UPSTREAM_UNAVAILABLE}); any other answer that is not a 2xx JSON object is
  * {@link IdaasErrorCategory#PROTOCOL} ({@link IdaasErrorCodes#MALFORMED_RESPONSE}). Redirects are
@@ -280,6 +283,7 @@ public final class RestClientIdaasClient implements IdaasClient {
 					this.exchange.expire(answer), this.exchange.requiredText(answer, "id_token"));
 			case "SOCIAL_BIND" -> pendingSocialFlow(SocialFlowBranch.SOCIAL_BIND, answer);
 			case "USER_REGISTER" -> pendingSocialFlow(SocialFlowBranch.USER_REGISTER, answer);
+			case "MFA_AUTH" -> new AppleLoginResult.SecondFactorRequired(this.exchange.requiredText(answer, "state_token"));
 			case "ACCESS_DENIED" -> new AppleLoginResult.AccessDenied();
 			default -> throw this.exchange.failure(IdaasErrorCodes.MALFORMED_RESPONSE, IdaasErrorCategory.PROTOCOL, 200, null,
 					rawStatus, "unknown status '" + IdaasErrorMessages.printable(rawStatus, 64) + "'", null);

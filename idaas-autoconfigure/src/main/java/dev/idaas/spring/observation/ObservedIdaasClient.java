@@ -13,7 +13,7 @@ import org.springframework.util.Assert;
  * An {@link IdaasClient} that wraps every call in an {@link Observation} named
  * {@value #OBSERVATION_NAME}, with the low-cardinality tags {@code endpoint}
  * ({@code login}, {@code refresh}), {@code outcome} ({@code SUCCESS}, {@code SOCIAL_BIND},
- * {@code USER_REGISTER}, {@code ACCESS_DENIED}, {@code REFRESHED}, or the error category) and
+ * {@code USER_REGISTER}, {@code MFA_AUTH}, {@code ACCESS_DENIED}, {@code REFRESHED}, or the error category) and
  * {@code error_code} ({@code none} or the IDaaS code). With Micrometer and Actuator this gives
  * timers, counters and tracing spans; a user or a token is never a tag.
  *
@@ -61,6 +61,9 @@ public final class ObservedIdaasClient implements IdaasClient {
 		}
 		if (result instanceof AppleLoginResult.PendingSocialFlow pending) {
 			return pending.branch().name();
+		}
+		if (result instanceof AppleLoginResult.SecondFactorRequired) {
+			return "MFA_AUTH";
 		}
 		return "ACCESS_DENIED";
 	}

@@ -4,6 +4,7 @@ import java.io.IOException;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.jspecify.annotations.Nullable;
 
 import dev.idaas.spring.client.IdaasErrorCodes;
 import dev.idaas.spring.authentication.IdaasAuthenticationException;
@@ -81,7 +82,7 @@ public final class IdaasAuthenticationFailureHandler implements AuthenticationFa
 		String errorCode = errorCode(exception);
 		if (this.jsonRequestMatcher.matches(request)) {
 			JsonResponseWriter.writeError(response, ErrorStatuses.of(exception).value(), errorCode,
-					this.messages.getMessage(errorCode, request.getLocale()));
+					this.messages.getMessage(errorCode, vendorMessage(exception), request.getLocale()));
 			return;
 		}
 		request.getSession().setAttribute(WebAttributes.AUTHENTICATION_EXCEPTION, exception);
@@ -91,6 +92,14 @@ public final class IdaasAuthenticationFailureHandler implements AuthenticationFa
 			.build()
 			.toUriString();
 		this.redirectStrategy.sendRedirect(request, response, target);
+	}
+
+	/**
+	 * The vendor's own words for a code the starter does not know; bundled texts win for known
+	 * codes.
+	 */
+	static @Nullable String vendorMessage(@Nullable Object exception) {
+		return (exception instanceof IdaasAuthenticationException idaas) ? idaas.getVendorMessage() : null;
 	}
 
 	static String errorCode(AuthenticationException exception) {

@@ -7,12 +7,15 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
 import org.jspecify.annotations.Nullable;
 
+import dev.idaas.spring.authentication.IdaasAuthenticationException;
 import dev.idaas.spring.client.IdaasErrorMessages;
 
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
+import org.springframework.security.web.WebAttributes;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.util.Assert;
@@ -74,6 +77,19 @@ public final class IdaasLoginPageGeneratingFilter extends OncePerRequestFilter {
 		response.getOutputStream().write(html);
 	}
 
+	/**
+	 * The vendor's words for the failure the failure handler left in the session, when it is the
+	 * one named in the URL.
+	 */
+	private static @Nullable String vendorMessage(HttpServletRequest request, String errorCode) {
+		HttpSession session = request.getSession(false);
+		Object exception = (session != null) ? session.getAttribute(WebAttributes.AUTHENTICATION_EXCEPTION) : null;
+		if (exception instanceof IdaasAuthenticationException idaas && errorCode.equals(idaas.getErrorCode())) {
+			return idaas.getVendorMessage();
+		}
+		return null;
+	}
+
 	private String page(HttpServletRequest request) {
 		StringBuilder html = new StringBuilder(1024);
 		html.append("<!DOCTYPE html>\n<html lang=\"")
@@ -84,7 +100,8 @@ public final class IdaasLoginPageGeneratingFilter extends OncePerRequestFilter {
 			String errorCode = (code != null && code.matches("[A-Za-z0-9._]{1,64}")) ? code
 					: IdaasAuthenticationFailureHandler.UNKNOWN_ERROR;
 			html.append("<p class=\"error\" role=\"alert\">")
-				.append(HtmlUtils.htmlEscape(this.messages.getMessage(errorCode, request.getLocale())))
+				.append(HtmlUtils.htmlEscape(
+						this.messages.getMessage(errorCode, vendorMessage(request, errorCode), request.getLocale())))
 				.append(" <code>")
 				.append(HtmlUtils.htmlEscape(errorCode))
 				.append("</code></p>\n");

@@ -228,8 +228,10 @@ public final class DefaultIdaasSocialFlowService implements IdaasSocialFlowServi
 		}
 		DeviceContext device = this.deviceContextResolver.resolve(request, response);
 		try {
+			// No captcha step here yet: without a solved captcha the client refuses the send before
+			// anything reaches IDaaS (INVALID_VERIFICATION).
 			this.socialFlowClient.sendVerificationCode(channel, validTarget,
-					VerificationPurpose.of(flow.branch(), channel), device);
+					VerificationPurpose.of(flow.branch(), channel), "", device);
 		}
 		catch (IdaasApiException ex) {
 			if (ex.getCategory() != IdaasErrorCategory.TRANSIENT) {
@@ -298,10 +300,15 @@ public final class DefaultIdaasSocialFlowService implements IdaasSocialFlowServi
 		}
 		// From here on the state token is spent: whatever happens, the flow is over.
 		this.pendingFlowRepository.remove(request);
+		if (!(result instanceof SocialFlowResult.Authenticated signedIn)) {
+			// a second factor after a bind is not offered by this flow
+			throw error(IdaasErrorCodes.ACCESS_DENIED, "IDaaS did not sign the user in",
+					IdaasErrorCategory.ACCESS_DENIED);
+		}
 		try {
-			String idToken = result.idToken();
-			String sessionToken = result.sessionToken();
-			Duration expiresIn = result.sessionExpiresIn();
+			String idToken = signedIn.idToken();
+			String sessionToken = signedIn.sessionToken();
+			Duration expiresIn = signedIn.sessionExpiresIn();
 			if (idToken == null) {
 				TokenRefreshResult refreshed = this.client.refreshIdToken(sessionToken, device);
 				idToken = refreshed.idToken();
@@ -319,12 +326,14 @@ public final class DefaultIdaasSocialFlowService implements IdaasSocialFlowServi
 	}
 
 	private RuntimeException rejected(PendingSocialFlow flow, IdaasApiException ex, HttpServletRequest request) {
-		if (IdaasErrorCodes.ID_TOKEN_INVALID.equals(ex.getErrorCode())) {
+		if (IdaasErrorCodes.ID_TOKEN_INVALID.equals(ex.getErrorCode())
+				|| IdaasErrorCodes.STATE_TOKEN_INVALID.equals(ex.getErrorCode())) {
 			this.pendingFlowRepository.remove(request);
 			return error(IdaasErrorCodes.FLOW_EXPIRED, "IDaaS reports the state token invalid or expired",
 					IdaasErrorCategory.INVALID_REQUEST);
 		}
 		boolean rejection = ex.getCategory() == IdaasErrorCategory.INVALID_REQUEST
+				|| ex.getCategory() == IdaasErrorCategory.VENDOR_REFUSED
 				|| ex.getCategory() == IdaasErrorCategory.UNKNOWN;
 		if (!rejection || IdaasErrorCodes.INVALID_HEADER.equals(ex.getErrorCode())
 				|| IdaasErrorCodes.INVALID_VERIFICATION.equals(ex.getErrorCode())) {
