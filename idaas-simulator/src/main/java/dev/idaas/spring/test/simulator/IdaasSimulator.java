@@ -43,7 +43,8 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 /**
  * A faithful IDaaS tenant on okhttp's {@link MockWebServer}, speaking real HTTP: the Apple login
  * and id_token refresh SDK calls of the vendor's contract with its exact JSON and error codes,
- * the follow-up bind/register calls, RS256 id_tokens signed with a real RSA key published as a
+ * the follow-up calls (slider captcha, code sends, bind, register-and-bind, second factor),
+ * RS256 id_tokens signed with a real RSA key published as a
  * JSON Web Key Set (plus OIDC discovery), and a "Sign in with Apple" authorize page for demos.
  * <p>
  * Everything is scriptable from a test, thread-safely (the server answers on its own threads):
@@ -74,7 +75,24 @@ import org.springframework.test.context.DynamicPropertyRegistry;
  * <li>Faults apply to the SDK calls ({@code /api/v2/sdk/**}) in the order they were queued, one
  * per call; {@link #failNextJwks(int, int)} fails the key set instead. Counters count every
  * request received, faulted or not.</li>
- * <li>Code sending answers {@code {"status":"SUCCESS"}}.</li>
+ * <li>Before a code is sent, a slider captcha is solved, as the vendor demands:
+ * {@code GET captcha} draws a real puzzle (a 310x155 background PNG with a notch at a random
+ * {@code x} of at least 60, and a 47x47 piece PNG whose top is at {@code y} 5);
+ * {@code captcha/verify} passes a slide within {@link #captchaTolerance(int) 4 pixels} of the
+ * notch ({@link #captchaSolutionX()} tells a test where it is) and answers
+ * {@code captcha_token = token + "---" + point_json}. A puzzle is answered once (a wrong slide
+ * spends it too); a {@code captcha_token} sends one code, to its {@code sender} only, within
+ * {@link #captchaTtl(Duration) 2 minutes}; otherwise {@code CAPTCHA.0002}.</li>
+ * <li>Code sending answers 200 with an empty body, as the vendor documents.</li>
+ * <li>Wrong verification codes answer {@code CAPTCHA.0007}; unknown, used or expired state
+ * tokens {@code COMMON.1007}. Bind and register-and-bind answer one of the two published
+ * success answers (with or without {@code status} and {@code id_token}), see
+ * {@link #socialFinishAnswer(SocialFinishAnswer)}.</li>
+ * <li>A user with a {@link #requireSecondFactor(SimulatedUser, boolean) second factor}: their
+ * login, and a bind ending on their account, answer {@code {"status":"MFA_AUTH","state_token":..}};
+ * {@code GET mobile-by-token} answers their mobile; a code of type {@code MFA_AUTH_SMS} (or
+ * {@code MFA_AUTH_EMS}) to the number (or address) on file, then {@code mfa/sms} (or
+ * {@code mfa/email}) answers {@code {status, session_token, id_token, expire}}.</li>
  * </ul>
  *
  * @author idaas-spring-boot-starter
@@ -117,6 +135,36 @@ public final class IdaasSimulator implements AutoCloseable {
 	public static final String REGISTER_BIND_PATH = "/api/v2/sdk/social/register-bind";
 
 	/**
+	 * Path of the slider captcha call ({@code GET}).
+	 */
+	public static final String CAPTCHA_PATH = "/api/v2/sdk/captcha";
+
+	/**
+	 * Path of the slider check.
+	 */
+	public static final String CAPTCHA_VERIFY_PATH = "/api/v2/sdk/captcha/verify";
+
+	/**
+	 * Path of the call answering the phone number on file of a second-factor flow ({@code GET}).
+	 */
+	public static final String MOBILE_BY_TOKEN_PATH = "/api/v2/sdk/mobile-by-token";
+
+	/**
+	 * Path of the second-factor call by SMS code.
+	 */
+	public static final String MFA_SMS_PATH = "/api/v2/sdk/mfa/sms";
+
+	/**
+	 * Path of the second-factor call by email code.
+	 */
+	public static final String MFA_EMAIL_PATH = "/api/v2/sdk/mfa/email";
+
+	/**
+	 * How far, in pixels, a slide may be from the notch and still pass, by default.
+	 */
+	public static final int DEFAULT_CAPTCHA_TOLERANCE = 4;
+
+	/**
 	 * Path of the JSON Web Key Set.
 	 */
 	public static final String JWKS_PATH = "/api/v1/oauth2/keys";
@@ -155,6 +203,10 @@ public final class IdaasSimulator implements AutoCloseable {
 
 	private static final String USER_REGISTER = "USER_REGISTER";
 
+	private static final String MFA_AUTH = "MFA_AUTH";
+
+	private static final String CAPTCHA_TOKEN_SEPARATOR = "---";
+
 	private static final long NOT_BEFORE_SKEW_SECONDS = 120;
 
 	private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
@@ -187,6 +239,14 @@ public final class IdaasSimulator implements AutoCloseable {
 
 	private Duration verificationCodeTtl = Duration.ofMinutes(5);
 
+	private Duration captchaTtl = Duration.ofMinutes(2);
+
+	private int captchaTolerance = DEFAULT_CAPTCHA_TOLERANCE;
+
+	private SocialFinishAnswer socialFinishAnswer = SocialFinishAnswer.PER_FLOW;
+
+	private int codeNotSentCount;
+
 	private boolean sessionTokenRotation;
 
 	private String sessionTokenHeader = DEFAULT_SESSION_TOKEN_HEADER;
@@ -210,6 +270,14 @@ public final class IdaasSimulator implements AutoCloseable {
 	private final Map<String, PendingFlow> pendingFlows = new HashMap<>();
 
 	private final List<SentCode> sentCodes = new ArrayList<>();
+
+	private final Map<String, IssuedPuzzle> puzzles = new HashMap<>();
+
+	private @Nullable String lastPuzzleToken;
+
+	private final Map<String, CaptchaPass> captchaPasses = new HashMap<>();
+
+	private final Map<String, Boolean> secondFactorUserIds = new HashMap<>();
 
 	private final Deque<Fault> sdkFaults = new ArrayDeque<>();
 
@@ -416,6 +484,66 @@ public final class IdaasSimulator implements AutoCloseable {
 	 */
 	public synchronized IdaasSimulator verificationCodeTtl(Duration ttl) {
 		this.verificationCodeTtl = positive(ttl, "ttl");
+		return this;
+	}
+
+	/**
+	 * Sets how long a slider puzzle can be answered and how long a {@code captcha_token} can
+	 * send a code; 2 minutes by default (the vendor does not publish it).
+	 * @param ttl the lifetime
+	 * @return this simulator
+	 * @since 0.1
+	 */
+	public synchronized IdaasSimulator captchaTtl(Duration ttl) {
+		this.captchaTtl = positive(ttl, "ttl");
+		return this;
+	}
+
+	/**
+	 * Sets how many pixels a slide may be off the notch and still pass;
+	 * {@value #DEFAULT_CAPTCHA_TOLERANCE} by default.
+	 * @param pixels the tolerance, 0 or more
+	 * @return this simulator
+	 * @since 0.1
+	 */
+	public synchronized IdaasSimulator captchaTolerance(int pixels) {
+		Checks.isTrue(pixels >= 0, "pixels cannot be negative");
+		this.captchaTolerance = pixels;
+		return this;
+	}
+
+	/**
+	 * Chooses which of the vendor's published success answers {@code social/bind} and
+	 * {@code social/register-bind} give; {@link SocialFinishAnswer#PER_FLOW} by default.
+	 * @param answer the answer
+	 * @return this simulator
+	 * @since 0.1
+	 */
+	public synchronized IdaasSimulator socialFinishAnswer(SocialFinishAnswer answer) {
+		Checks.notNull(answer, "answer cannot be null");
+		this.socialFinishAnswer = answer;
+		return this;
+	}
+
+	/**
+	 * Switches a second factor on for a user: their Apple logins, and binds that end on their
+	 * account, answer {@code {"status":"MFA_AUTH","state_token":..}}; the flow goes on with
+	 * {@code mobile-by-token}, a code of type {@code MFA_AUTH_SMS} or {@code MFA_AUTH_EMS}, and
+	 * {@code mfa/sms} or {@code mfa/email}.
+	 * @param user the user (registered if needed)
+	 * @param required whether a second factor is required
+	 * @return this simulator
+	 * @since 0.1
+	 */
+	public synchronized IdaasSimulator requireSecondFactor(SimulatedUser user, boolean required) {
+		Checks.notNull(user, "user cannot be null");
+		registerIfAbsent(user);
+		if (required) {
+			this.secondFactorUserIds.put(user.id(), Boolean.TRUE);
+		}
+		else {
+			this.secondFactorUserIds.remove(user.id());
+		}
 		return this;
 	}
 
@@ -766,6 +894,19 @@ public final class IdaasSimulator implements AutoCloseable {
 	}
 
 	/**
+	 * Answers the next {@code count} code sends that pass every check (their {@code captcha_token}
+	 * is spent all the same) with {@code IDAAS.SDK.CAPTCHA.0006}: the code could not be sent.
+	 * @param count how many sends
+	 * @return this simulator
+	 * @since 0.1
+	 */
+	public synchronized IdaasSimulator failNextSends(int count) {
+		Checks.isTrue(count > 0, "count must be positive");
+		this.codeNotSentCount += count;
+		return this;
+	}
+
+	/**
 	 * Answers the next {@code count} key set requests with this status and an empty body.
 	 * @param count how many requests
 	 * @param httpStatus the status
@@ -875,6 +1016,117 @@ public final class IdaasSimulator implements AutoCloseable {
 	}
 
 	/**
+	 * The last verification code "sent" to a phone number or email address, whatever its type.
+	 * @param recipient the phone number or email address
+	 * @return the code, or {@code null} if none was sent there
+	 * @since 0.1
+	 */
+	public synchronized @Nullable String lastVerificationCode(String recipient) {
+		Checks.notNull(recipient, "recipient cannot be null");
+		for (int i = this.sentCodes.size() - 1; i >= 0; i--) {
+			SentVerificationCode sent = this.sentCodes.get(i).sent();
+			if (sent.recipient().equals(recipient)) {
+				return sent.code();
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * The {@code x} that solves the most recently issued slider puzzle: where its notch starts,
+	 * in background pixels. A browser test drags the piece this far.
+	 * @return the solution
+	 * @throws IllegalStateException when no puzzle was issued yet
+	 * @since 0.1
+	 */
+	public synchronized int captchaSolutionX() {
+		if (this.lastPuzzleToken == null) {
+			throw new IllegalStateException("No captcha was issued yet");
+		}
+		return this.puzzles.get(this.lastPuzzleToken).x();
+	}
+
+	/**
+	 * The {@code x} that solves a slider puzzle.
+	 * @param token the puzzle's {@code token}
+	 * @return the solution
+	 * @throws IllegalArgumentException when the simulator never issued this token
+	 * @since 0.1
+	 */
+	public synchronized int captchaSolutionX(String token) {
+		Checks.notNull(token, "token cannot be null");
+		IssuedPuzzle puzzle = this.puzzles.get(token);
+		Checks.isTrue(puzzle != null, "unknown captcha token");
+		return puzzle.x();
+	}
+
+	/**
+	 * Issues a {@code captcha_token} for a sender directly, as a solved slider would, for tests
+	 * that are not about the captcha.
+	 * @param sender the phone number or email address the code will be sent to
+	 * @return the {@code captcha_token}
+	 * @since 0.1
+	 */
+	public synchronized String issueCaptchaToken(String sender) {
+		Checks.hasText(sender, "sender cannot be empty");
+		String token = randomUrlSafe(24);
+		String captchaToken = token + CAPTCHA_TOKEN_SEPARATOR + "{\"x\":0.0,\"y\":5.0}";
+		this.captchaPasses.put(captchaToken, new CaptchaPass(sender, this.clock.instant()));
+		return captchaToken;
+	}
+
+	/**
+	 * How many {@code captcha/verify} calls were received for a sender, answered or not.
+	 * @param sender the phone number or email address
+	 * @return the count
+	 * @since 0.1
+	 */
+	public int captchaVerifyRequestCount(String sender) {
+		return requestCountFor(List.of(CAPTCHA_VERIFY_PATH), List.of("sender"), sender);
+	}
+
+	/**
+	 * How many code sends ({@code sms/send}, {@code email/send}) were received for a phone
+	 * number or email address, answered or not.
+	 * @param recipient the phone number or email address
+	 * @return the count
+	 * @since 0.1
+	 */
+	public int sendRequestCount(String recipient) {
+		return requestCountFor(List.of(SMS_SEND_PATH, EMAIL_SEND_PATH), List.of("mobile", "email"), recipient);
+	}
+
+	/**
+	 * How many finishing calls ({@code social/bind}, {@code social/register-bind},
+	 * {@code mfa/sms}, {@code mfa/email}) were received for a phone number or email address,
+	 * answered or not.
+	 * @param recipient the phone number or email address
+	 * @return the count
+	 * @since 0.1
+	 */
+	public int finishRequestCount(String recipient) {
+		return requestCountFor(List.of(BIND_PATH, REGISTER_BIND_PATH, MFA_SMS_PATH, MFA_EMAIL_PATH),
+				List.of("mobile", "email"), recipient);
+	}
+
+	private synchronized int requestCountFor(List<String> paths, List<String> fields, String value) {
+		Checks.notNull(value, "value cannot be null");
+		int count = 0;
+		for (RecordedIdaasRequest request : this.requests) {
+			if (paths.contains(request.path())) {
+				Map<String, Object> body = parseObject(request.body());
+				for (String field : fields) {
+					if (value.equals(body.get(field))) {
+						count++;
+						break;
+					}
+				}
+			}
+		}
+		return count;
+	}
+
+	/**
 	 * Whether the session token is currently valid (known, unexpired, user enabled).
 	 * @param sessionToken the session token
 	 * @return whether a refresh with it would succeed
@@ -890,8 +1142,9 @@ public final class IdaasSimulator implements AutoCloseable {
 	/**
 	 * Registers the {@link SamplePeople sample people} listed on the authorize page: Alice
 	 * ({@code SUCCESS}), Bob ({@code SOCIAL_BIND}; his account exists under
-	 * {@link SamplePeople#BOB}), Carol ({@code USER_REGISTER}), Dave ({@code USER.0039}) and Erin
-	 * ({@code ACCESS_DENIED}).
+	 * {@link SamplePeople#BOB}), Carol ({@code USER_REGISTER}), Dave ({@code USER.0039}), Erin
+	 * ({@code ACCESS_DENIED}) and Frank ({@code MFA_AUTH}: a second factor is required, the code
+	 * goes to his mobile on file).
 	 * @return this simulator
 	 * @since 0.1
 	 */
@@ -908,6 +1161,8 @@ public final class IdaasSimulator implements AutoCloseable {
 		addSamplePerson(SamplePeople.CAROL_PERSON, USER_REGISTER, false, null);
 		addSamplePerson(SamplePeople.DAVE_PERSON, SOCIAL_BIND, false, SamplePeople.DAVE.id());
 		addSamplePerson(SamplePeople.ERIN_PERSON, SOCIAL_BIND, true, null);
+		requireSecondFactor(SamplePeople.FRANK, true);
+		addSamplePerson(SamplePeople.FRANK_PERSON, SOCIAL_BIND, false, SamplePeople.FRANK.id());
 		return this;
 	}
 
@@ -1007,12 +1262,14 @@ public final class IdaasSimulator implements AutoCloseable {
 				.build();
 		}
 		MockResponse.Builder response;
-		if (!"POST".equals(request.getMethod())) {
+		String expectedMethod = (CAPTCHA_PATH.equals(path) || MOBILE_BY_TOKEN_PATH.equals(path)) ? "GET" : "POST";
+		if (!expectedMethod.equals(request.getMethod())) {
 			response = new MockResponse.Builder().code(405);
 		}
 		else {
 			Answer answer = answer(request, path, body);
-			String json = this.jsonMapper.writeValueAsString(answer.body());
+			// a code send succeeds with 200 and an empty body, as the vendor documents
+			String json = (answer.body() != null) ? this.jsonMapper.writeValueAsString(answer.body()) : "";
 			if (fault instanceof Fault.Malformed malformed) {
 				json = (malformed.malformation() == Malformation.TRUNCATED_JSON) ? json.substring(0, json.length() / 2)
 						: "";
@@ -1038,12 +1295,17 @@ public final class IdaasSimulator implements AutoCloseable {
 			return switch (path) {
 				case LOGIN_PATH -> login(fields, language);
 				case REFRESH_PATH -> refresh(request, language);
-				case SMS_SEND_PATH -> sendCode("sms", "mobile", List.of("BIND_MOBILE_SMS", "REGISTER_SMS"), fields,
-						language);
-				case EMAIL_SEND_PATH -> sendCode("email", "email", List.of("BIND_EMAIL_EMS", "REGISTER_EMS"),
-						fields, language);
+				case CAPTCHA_PATH -> captcha();
+				case CAPTCHA_VERIFY_PATH -> verifyCaptcha(fields, language);
+				case SMS_SEND_PATH -> sendCode("sms", "mobile",
+						List.of("BIND_MOBILE_SMS", "REGISTER_SMS", "MFA_AUTH_SMS"), fields, language);
+				case EMAIL_SEND_PATH -> sendCode("email", "email",
+						List.of("BIND_EMAIL_EMS", "REGISTER_EMS", "MFA_AUTH_EMS"), fields, language);
 				case BIND_PATH -> socialBind(request, fields, false, language);
 				case REGISTER_BIND_PATH -> socialBind(request, fields, true, language);
+				case MOBILE_BY_TOKEN_PATH -> mobileByToken(request, language);
+				case MFA_SMS_PATH -> secondFactor(request, fields, true, language);
+				case MFA_EMAIL_PATH -> secondFactor(request, fields, false, language);
 				default -> new Answer(404, Map.of("error", "Not Found"));
 			};
 		}
@@ -1082,8 +1344,8 @@ public final class IdaasSimulator implements AutoCloseable {
 		}
 		if (identity.userId == null) {
 			String stateToken = randomUrlSafe(32);
-			this.pendingFlows.put(stateToken,
-					new PendingFlow(identity.sub, identity.branch, identity.flows, now.plus(this.stateTokenTtl)));
+			this.pendingFlows.put(stateToken, new PendingFlow(identity.sub, identity.branch, identity.flows,
+					now.plus(this.stateTokenTtl), null));
 			Map<String, Object> answer = new LinkedHashMap<>();
 			answer.put("state_token", stateToken);
 			answer.put("data", this.jsonMapper.writeValueAsString(Map.of("socialBindOrRegisterFlow", identity.flows)));
@@ -1092,6 +1354,9 @@ public final class IdaasSimulator implements AutoCloseable {
 		}
 		if (this.disabledUserIds.containsKey(identity.userId)) {
 			return Answer.error(IdaasSimulatorError.USER_DISABLED, language);
+		}
+		if (this.secondFactorUserIds.containsKey(identity.userId)) {
+			return secondFactorRequired(identity, identity.userId, now);
 		}
 		SimulatedUser user = this.users.get(identity.userId);
 		String sessionToken = newSession(user.id(), now.plus(this.sessionTokenTtl));
@@ -1134,9 +1399,124 @@ public final class IdaasSimulator implements AutoCloseable {
 		if (isBlank(recipient) || type == null || !types.contains(type)) {
 			return Answer.error(IdaasSimulatorError.INVALID_PARAMETER, language);
 		}
-		this.sentCodes.add(new SentCode(
-				new SentVerificationCode(channel, recipient, type, this.verificationCode, this.clock.instant())));
-		return new Answer(200, Map.of("status", "SUCCESS"));
+		Instant now = this.clock.instant();
+		String captchaToken = stringField(fields, "captcha_token");
+		CaptchaPass pass = (captchaToken != null) ? this.captchaPasses.get(captchaToken) : null;
+		if (pass == null || pass.used || !pass.sender.equals(recipient)
+				|| !now.isBefore(pass.issuedAt.plus(this.captchaTtl))) {
+			return Answer.error(IdaasSimulatorError.CAPTCHA_INVALID, language);
+		}
+		pass.used = true;
+		if (this.codeNotSentCount > 0) {
+			this.codeNotSentCount--;
+			return Answer.error(IdaasSimulatorError.CODE_NOT_SENT, language);
+		}
+		this.sentCodes.add(new SentCode(new SentVerificationCode(channel, recipient, type, this.verificationCode, now)));
+		return Answer.empty();
+	}
+
+	private Answer captcha() {
+		Instant now = this.clock.instant();
+		this.puzzles.values().removeIf((puzzle) -> !now.isBefore(puzzle.issuedAt().plus(this.captchaTtl)));
+		this.captchaPasses.values().removeIf((pass) -> !now.isBefore(pass.issuedAt.plus(this.captchaTtl)));
+		SliderCaptcha.Puzzle puzzle = SliderCaptcha.draw(this.random);
+		String token = randomUrlSafe(24);
+		this.puzzles.put(token, new IssuedPuzzle(puzzle.x(), now));
+		this.lastPuzzleToken = token;
+		Map<String, Object> answer = new LinkedHashMap<>();
+		answer.put("token", token);
+		answer.put("originalImageBase64", Base64.getEncoder().encodeToString(puzzle.background()));
+		answer.put("jigsawImageBase64", Base64.getEncoder().encodeToString(puzzle.piece()));
+		// the vendor's answer has more fields, null in this flow
+		answer.put("secretKey", null);
+		answer.put("pointJson", null);
+		answer.put("result", null);
+		answer.put("captchaType", null);
+		return new Answer(200, answer);
+	}
+
+	private Answer verifyCaptcha(Map<String, Object> fields, Language language) {
+		String token = stringField(fields, "token");
+		String pointJson = stringField(fields, "point_json");
+		String sender = stringField(fields, "sender");
+		if (isBlank(token) || isBlank(pointJson) || isBlank(sender)) {
+			return Answer.error(IdaasSimulatorError.CAPTCHA_INVALID, language);
+		}
+		// a puzzle is answered once: a wrong slide spends it too
+		IssuedPuzzle puzzle = this.puzzles.remove(token);
+		Instant now = this.clock.instant();
+		if (puzzle == null || !now.isBefore(puzzle.issuedAt().plus(this.captchaTtl))) {
+			return Answer.error(IdaasSimulatorError.CAPTCHA_INVALID, language);
+		}
+		Map<String, Object> point = parseObject(pointJson);
+		if (!(point.get("x") instanceof Number x) || !(point.get("y") instanceof Number)
+				|| Math.abs(x.doubleValue() - puzzle.x()) > this.captchaTolerance) {
+			return Answer.error(IdaasSimulatorError.CAPTCHA_INVALID, language);
+		}
+		String captchaToken = token + CAPTCHA_TOKEN_SEPARATOR + pointJson;
+		this.captchaPasses.put(captchaToken, new CaptchaPass(sender, now));
+		return new Answer(200, Map.of("captcha_token", captchaToken));
+	}
+
+	private Answer secondFactorRequired(AppleIdentity identity, String userId, Instant now) {
+		String stateToken = randomUrlSafe(32);
+		this.pendingFlows.put(stateToken,
+				new PendingFlow(identity.sub, MFA_AUTH, List.of(), now.plus(this.stateTokenTtl), userId));
+		Map<String, Object> answer = new LinkedHashMap<>();
+		answer.put("status", MFA_AUTH);
+		answer.put("state_token", stateToken);
+		return new Answer(200, answer);
+	}
+
+	private @Nullable PendingFlow secondFactorFlow(RecordedRequest request) {
+		String stateToken = request.getHeaders().get("X-state-token");
+		PendingFlow flow = (stateToken != null) ? this.pendingFlows.get(stateToken) : null;
+		if (flow == null || !this.clock.instant().isBefore(flow.expiresAt()) || !MFA_AUTH.equals(flow.branch())) {
+			return null;
+		}
+		return flow;
+	}
+
+	private Answer mobileByToken(RecordedRequest request, Language language) {
+		PendingFlow flow = secondFactorFlow(request);
+		if (flow == null) {
+			return Answer.error(IdaasSimulatorError.STATE_TOKEN_INVALID, language);
+		}
+		SimulatedUser user = this.users.get(flow.userId());
+		if (user == null || user.mobile() == null) {
+			return Answer.error(IdaasSimulatorError.INVALID_PARAMETER, language);
+		}
+		return new Answer(200, Map.of("mobile", user.mobile()));
+	}
+
+	private Answer secondFactor(RecordedRequest request, Map<String, Object> fields, boolean byPhone,
+			Language language) {
+		PendingFlow flow = secondFactorFlow(request);
+		if (flow == null) {
+			return Answer.error(IdaasSimulatorError.STATE_TOKEN_INVALID, language);
+		}
+		SimulatedUser user = this.users.get(flow.userId());
+		String recipient = stringField(fields, byPhone ? "mobile" : "email");
+		String onFile = (user != null) ? (byPhone ? user.mobile() : user.email()) : null;
+		if (isBlank(recipient) || onFile == null || !onFile.equals(recipient)) {
+			return Answer.error(IdaasSimulatorError.INVALID_PARAMETER, language);
+		}
+		SentCode sent = matchingCode(byPhone ? "sms" : "email", recipient, byPhone ? "MFA_AUTH_SMS" : "MFA_AUTH_EMS",
+				stringField(fields, "verify_code"), this.clock.instant());
+		if (sent == null) {
+			return Answer.error(IdaasSimulatorError.VERIFY_CODE_INCORRECT, language);
+		}
+		if (this.disabledUserIds.containsKey(user.id())) {
+			return Answer.error(IdaasSimulatorError.USER_DISABLED, language);
+		}
+		sent.used = true;
+		this.pendingFlows.remove(request.getHeaders().get("X-state-token"));
+		Map<String, Object> answer = new LinkedHashMap<>();
+		answer.put("status", "SUCCESS");
+		answer.put("session_token", newSession(user.id(), this.clock.instant().plus(this.sessionTokenTtl)));
+		answer.put("id_token", mintIdToken(user));
+		answer.put("expire", this.sessionTokenTtl.toSeconds());
+		return new Answer(200, answer);
 	}
 
 	private Answer socialBind(RecordedRequest request, Map<String, Object> fields, boolean register,
@@ -1160,7 +1540,7 @@ public final class IdaasSimulator implements AutoCloseable {
 		SentCode sent = matchingCode(byPhone ? "sms" : "email", recipient, expectedType,
 				stringField(fields, "verify_code"), now);
 		if (sent == null) {
-			return Answer.error(IdaasSimulatorError.VERIFY_CODE_INVALID, language);
+			return Answer.error(IdaasSimulatorError.VERIFY_CODE_INCORRECT, language);
 		}
 		SimulatedUser existing = this.users.values()
 			.stream()
@@ -1191,16 +1571,24 @@ public final class IdaasSimulator implements AutoCloseable {
 		sent.used = true;
 		this.pendingFlows.remove(stateToken);
 		identity.userId = user.id();
+		if (this.secondFactorUserIds.containsKey(user.id())) {
+			return secondFactorRequired(identity, user.id(), now);
+		}
 		String sessionToken = newSession(user.id(), now.plus(this.sessionTokenTtl));
+		boolean full = switch (this.socialFinishAnswer) {
+			case PER_FLOW -> register;
+			case WITH_ID_TOKEN -> true;
+			case WITHOUT_ID_TOKEN -> false;
+		};
 		Map<String, Object> answer = new LinkedHashMap<>();
-		if (register) {
+		if (full) {
 			answer.put("status", "SUCCESS");
 		}
 		answer.put("session_token", sessionToken);
-		if (register) {
+		answer.put("expire", this.sessionTokenTtl.toSeconds());
+		if (full) {
 			answer.put("id_token", mintIdToken(user));
 		}
-		answer.put("expire", this.sessionTokenTtl.toSeconds());
 		return new Answer(200, answer);
 	}
 
@@ -1568,10 +1956,37 @@ public final class IdaasSimulator implements AutoCloseable {
 	private record Session(String userId, Instant expiresAt) {
 	}
 
-	private record PendingFlow(String identitySub, String branch, List<String> flows, Instant expiresAt) {
+	private record PendingFlow(String identitySub, String branch, List<String> flows, Instant expiresAt,
+			@Nullable String userId) {
 	}
 
-	private record Answer(int status, Map<String, ?> body) {
+	private record IssuedPuzzle(int x, Instant issuedAt) {
+	}
+
+	/**
+	 * A passed slider check: the {@code captcha_token} it answered is good for one send to
+	 * {@code sender}.
+	 */
+	private static final class CaptchaPass {
+
+		private final String sender;
+
+		private final Instant issuedAt;
+
+		private boolean used;
+
+		CaptchaPass(String sender, Instant issuedAt) {
+			this.sender = sender;
+			this.issuedAt = issuedAt;
+		}
+
+	}
+
+	private record Answer(int status, @Nullable Map<String, ?> body) {
+
+		static Answer empty() {
+			return new Answer(200, null);
+		}
 
 		static Answer error(IdaasSimulatorError error, Language language) {
 			Map<String, Object> body = new LinkedHashMap<>();

@@ -40,12 +40,40 @@ public enum IdaasSimulatorError {
 	APPLE_CODE_EMPTY("IDAAS.SDK.PARAM.0011", 400, "Apple authorization code cannot be empty", "Apple授权码不能为空"),
 
 	/**
-	 * Contract (follow-up calls): the simulator answers it for a missing, unknown, used or
-	 * expired {@code X-state-token}, or one whose flow does not match the call
-	 * ({@code social/bind} needs a {@code SOCIAL_BIND} state token, {@code social/register-bind}
-	 * a {@code USER_REGISTER} one).
+	 * Contract (follow-up calls, "state_token parameter error"): the simulator answers it for a
+	 * missing, unknown, used or expired {@code X-state-token}, or one whose flow does not match the
+	 * call ({@code social/bind} needs a {@code SOCIAL_BIND} state token,
+	 * {@code social/register-bind} a {@code USER_REGISTER} one, {@code mobile-by-token} and
+	 * {@code mfa/*} an {@code MFA_AUTH} one).
 	 */
-	STATE_TOKEN_INVALID("IDAAS.SDK.PARAM.0016", 400, "IdToken invalid or expired", "IdToken无效或已过期"),
+	STATE_TOKEN_INVALID("IDAAS.SDK.COMMON.1007", 400, "state_token parameter error", "state_token参数错误"),
+
+	/**
+	 * Contract: the id_token is invalid or expired. Not answered by the simulator's calls (it
+	 * answered unknown state tokens with it before the vendor's follow-up pages were known).
+	 */
+	ID_TOKEN_INVALID("IDAAS.SDK.PARAM.0016", 400, "IdToken is invalid or expired", "IdToken无效或已过期"),
+
+	/**
+	 * Contract (follow-up calls): the slider check failed: the slide is more than the tolerance
+	 * off the notch, or the puzzle is unknown, already answered or expired; also the answer of a
+	 * code send whose {@code captcha_token} is missing, unknown, used, expired or issued for
+	 * another sender.
+	 */
+	CAPTCHA_INVALID("IDAAS.SDK.CAPTCHA.0002", 400, "Graphic verification code verification failed",
+			"图形验证码校验失败"),
+
+	/**
+	 * Contract (follow-up calls): the code could not be sent (see
+	 * {@link IdaasSimulator#failNextSends(int)}).
+	 */
+	CODE_NOT_SENT("IDAAS.SDK.CAPTCHA.0006", 400, "Failed to send the verification code", "验证码发送失败"),
+
+	/**
+	 * Contract (follow-up calls): the verification code of a bind, register-and-bind or second
+	 * factor is wrong, expired, already used, or not the latest one sent for that purpose.
+	 */
+	VERIFY_CODE_INCORRECT("IDAAS.SDK.CAPTCHA.0007", 400, "Incorrect verification code", "验证码错误"),
 
 	/**
 	 * Contract: the session token header is missing or blank.
@@ -77,8 +105,8 @@ public enum IdaasSimulatorError {
 	INVALID_PARAMETER("IDAAS.SDK.PARAM.0004", 400, "Invalid request parameter", "请求参数无效"),
 
 	/**
-	 * Simulator's choice: the {@code verify_code} is missing, wrong, already used, expired, or was
-	 * sent for another purpose (a {@code REGISTER_*} code used to bind, or the reverse).
+	 * Simulator's former choice for a wrong verification code, before the vendor's follow-up
+	 * pages were known; wrong codes are now {@link #VERIFY_CODE_INCORRECT}. Not answered any more.
 	 */
 	VERIFY_CODE_INVALID("IDAAS.SDK.PARAM.0017", 400, "Verification code is incorrect or expired",
 			"验证码错误或已过期"),

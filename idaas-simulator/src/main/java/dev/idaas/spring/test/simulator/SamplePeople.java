@@ -31,6 +31,13 @@ public final class SamplePeople {
 			"+8613800000004", "dave@example.com");
 
 	/**
+	 * Frank's account, with a second factor required: his sign-in answers {@code MFA_AUTH}; the
+	 * code goes to his mobile on file.
+	 */
+	public static final SimulatedUser FRANK = new SimulatedUser("frank", "1000000000006", "Frank Factor", "frank",
+			"+8613800000006", "frank@example.com");
+
+	/**
 	 * Alice, who has an account: {@code SUCCESS}.
 	 */
 	public static final SamplePerson ALICE_PERSON = new SamplePerson("alice", "Alice", "Existing", "alice@example.com",
@@ -61,10 +68,16 @@ public final class SamplePeople {
 			"ACCESS_DENIED", "The tenant denies her access.", null);
 
 	/**
+	 * Frank, whose account requires a second factor: {@code MFA_AUTH}.
+	 */
+	public static final SamplePerson FRANK_PERSON = new SamplePerson("frank", "Frank", "Factor", "frank@example.com",
+			"MFA_AUTH", "Has an account with a second factor: confirms a code sent to +8613800000006.", FRANK);
+
+	/**
 	 * All of them, in page order.
 	 */
 	public static final List<SamplePerson> ALL = List.of(ALICE_PERSON, BOB_PERSON, CAROL_PERSON, DAVE_PERSON,
-			ERIN_PERSON);
+			ERIN_PERSON, FRANK_PERSON);
 
 	private SamplePeople() {
 	}

@@ -73,6 +73,12 @@ final class IdaasHttp {
 		return send(request.build());
 	}
 
+	Response get(String path, Map<String, String> headers) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10)).GET();
+		headers.forEach(request::header);
+		return send(request.build());
+	}
+
 	Response get(String pathAndQuery) {
 		return send(HttpRequest.newBuilder(uri(pathAndQuery)).timeout(Duration.ofSeconds(10)).GET().build());
 	}

@@ -49,13 +49,13 @@ class IdaasSimulatorAuthorizePageTests {
 		List<Form> forms = forms(page.body());
 		assertThat(forms).extracting(Form::button)
 			.containsExactly("Alice Existing", "Bob Binder", "Carol Newcomer", "Dave Disabled", "Erin Denied",
-					"Cancel");
+					"Frank Factor", "Cancel");
 		assertThat(forms).allSatisfy((form) -> {
 			assertThat(form.action()).isEqualTo(REDIRECT_URI);
 			assertThat(form.fields()).containsEntry("state", "state-123");
 		});
-		assertThat(forms.subList(0, 5)).allSatisfy((form) -> assertThat(form.fields().get("code")).isNotBlank());
-		assertThat(forms.get(5).fields()).containsOnly(Map.entry("error", "user_cancelled_authorize"),
+		assertThat(forms.subList(0, 6)).allSatisfy((form) -> assertThat(form.fields().get("code")).isNotBlank());
+		assertThat(forms.get(6).fields()).containsOnly(Map.entry("error", "user_cancelled_authorize"),
 				Map.entry("state", "state-123"));
 	}
 
@@ -104,7 +104,8 @@ class IdaasSimulatorAuthorizePageTests {
 		String code = forms(authorize("s").body()).get(1).fields().get("code");
 		String stateToken = this.http.login(code).field("state_token");
 		this.http.post(IdaasSimulator.SMS_SEND_PATH, this.http.deviceHeaders(),
-				IdaasHttp.json(Map.of("mobile", SamplePeople.BOB.mobile(), "type", "BIND_MOBILE_SMS")));
+				IdaasHttp.json(Map.of("mobile", SamplePeople.BOB.mobile(), "type", "BIND_MOBILE_SMS", "captcha_token",
+						this.simulator.issueCaptchaToken(SamplePeople.BOB.mobile()))));
 		Map<String, String> headers = this.http.deviceHeaders();
 		headers.put("X-state-token", stateToken);
 		assertThat(this.http

@@ -49,7 +49,7 @@ class IdaasSimulatorExtensionTests {
 		void simulatorWhenRegisteredThenStartedWithItsConfiguration() {
 			assertThat(idaas.simulator().isStarted()).isTrue();
 			assertThat(idaas.simulator().clientId()).isEqualTo("static-client");
-			assertThat(idaas.simulator().samplePeople()).hasSize(5);
+			assertThat(idaas.simulator().samplePeople()).hasSize(6);
 		}
 
 		@Test

@@ -34,10 +34,10 @@ class IdaasSimulatorSocialFlowTests {
 	}
 
 	@Test
-	void sendSmsWhenBindTypeThenCodeRecordedAndSuccess() {
+	void sendSmsWhenBindTypeThenCodeRecordedAndEmpty200() {
 		IdaasHttp.Response response = sendSms("+8613800000002", "BIND_MOBILE_SMS");
 		assertThat(response.status()).isEqualTo(200);
-		assertThat(response.json()).containsExactly(Map.entry("status", "SUCCESS"));
+		assertThat(response.body()).isEmpty();
 		assertThat(this.simulator.sentVerificationCodes()).singleElement().satisfies((sent) -> {
 			assertThat(sent.channel()).isEqualTo("sms");
 			assertThat(sent.recipient()).isEqualTo("+8613800000002");
@@ -61,7 +61,8 @@ class IdaasSimulatorSocialFlowTests {
 		headers.remove("X-agent");
 		assertThat(this.http
 			.post(IdaasSimulator.SMS_SEND_PATH, headers,
-					IdaasHttp.json(Map.of("mobile", "+8613800000002", "type", "BIND_MOBILE_SMS")))
+					IdaasHttp.json(Map.of("mobile", "+8613800000002", "type", "BIND_MOBILE_SMS", "captcha_token",
+							this.simulator.issueCaptchaToken("+8613800000002"))))
 			.errorCode()).isEqualTo("IDAAS.SDK.PARAM.0001");
 	}
 
@@ -93,60 +94,60 @@ class IdaasSimulatorSocialFlowTests {
 	}
 
 	@Test
-	void bindWhenWrongCodeThenParam0017AndStateTokenStillUsable() {
+	void bindWhenWrongCodeThenCaptcha0007AndStateTokenStillUsable() {
 		String stateToken = this.http.login(this.simulator.issueSocialBindCode()).field("state_token");
 		sendSms("+8613800000002", "BIND_MOBILE_SMS");
 		IdaasHttp.Response wrong = bind(IdaasSimulator.BIND_PATH, stateToken,
 				Map.of("mobile", "+8613800000002", "verify_code", "000000"));
 		assertThat(wrong.status()).isEqualTo(400);
-		assertThat(wrong.json()).containsEntry("error_code", "IDAAS.SDK.PARAM.0017")
-			.containsEntry("error_msg", "Verification code is incorrect or expired");
+		assertThat(wrong.json()).containsEntry("error_code", "IDAAS.SDK.CAPTCHA.0007")
+			.containsEntry("error_msg", "Incorrect verification code");
 		assertThat(bind(IdaasSimulator.BIND_PATH, stateToken,
 				Map.of("mobile", "+8613800000002", "verify_code", "123456"))
 			.status()).isEqualTo(200);
 	}
 
 	@Test
-	void bindWhenCodeNeverSentOrForRegisterThenParam0017() {
+	void bindWhenCodeNeverSentOrForRegisterThenCaptcha0007() {
 		String stateToken = this.http.login(this.simulator.issueSocialBindCode()).field("state_token");
 		Map<String, Object> body = Map.of("mobile", "+8613800000002", "verify_code", "123456");
-		assertThat(bind(IdaasSimulator.BIND_PATH, stateToken, body).errorCode()).isEqualTo("IDAAS.SDK.PARAM.0017");
+		assertThat(bind(IdaasSimulator.BIND_PATH, stateToken, body).errorCode()).isEqualTo("IDAAS.SDK.CAPTCHA.0007");
 		sendSms("+8613800000002", "REGISTER_SMS");
-		assertThat(bind(IdaasSimulator.BIND_PATH, stateToken, body).errorCode()).isEqualTo("IDAAS.SDK.PARAM.0017");
+		assertThat(bind(IdaasSimulator.BIND_PATH, stateToken, body).errorCode()).isEqualTo("IDAAS.SDK.CAPTCHA.0007");
 	}
 
 	@Test
-	void bindWhenVerificationCodeExpiredThenParam0017() {
+	void bindWhenVerificationCodeExpiredThenCaptcha0007() {
 		String stateToken = this.http.login(this.simulator.issueSocialBindCode()).field("state_token");
 		sendSms("+8613800000002", "BIND_MOBILE_SMS");
 		this.clock.advance(Duration.ofMinutes(5));
 		assertThat(bind(IdaasSimulator.BIND_PATH, stateToken,
 				Map.of("mobile", "+8613800000002", "verify_code", "123456"))
-			.errorCode()).isEqualTo("IDAAS.SDK.PARAM.0017");
+			.errorCode()).isEqualTo("IDAAS.SDK.CAPTCHA.0007");
 	}
 
 	@Test
-	void bindWhenStateTokenMissingUnknownOrExpiredThenParam0016() {
+	void bindWhenStateTokenMissingUnknownOrExpiredThenCommon1007() {
 		Map<String, Object> body = Map.of("mobile", "+8613800000002", "verify_code", "123456");
 		sendSms("+8613800000002", "BIND_MOBILE_SMS");
 		IdaasHttp.Response missing = this.http.post(IdaasSimulator.BIND_PATH, this.http.deviceHeaders(),
 				IdaasHttp.json(body));
 		assertThat(missing.status()).isEqualTo(400);
-		assertThat(missing.json()).containsEntry("error_code", "IDAAS.SDK.PARAM.0016")
-			.containsEntry("error_msg", "IdToken invalid or expired");
-		assertThat(bind(IdaasSimulator.BIND_PATH, "unknown", body).errorCode()).isEqualTo("IDAAS.SDK.PARAM.0016");
+		assertThat(missing.json()).containsEntry("error_code", "IDAAS.SDK.COMMON.1007")
+			.containsEntry("error_msg", "state_token parameter error");
+		assertThat(bind(IdaasSimulator.BIND_PATH, "unknown", body).errorCode()).isEqualTo("IDAAS.SDK.COMMON.1007");
 		String stateToken = this.http.login(this.simulator.issueSocialBindCode()).field("state_token");
 		this.clock.advance(Duration.ofMinutes(10));
-		assertThat(bind(IdaasSimulator.BIND_PATH, stateToken, body).errorCode()).isEqualTo("IDAAS.SDK.PARAM.0016");
+		assertThat(bind(IdaasSimulator.BIND_PATH, stateToken, body).errorCode()).isEqualTo("IDAAS.SDK.COMMON.1007");
 	}
 
 	@Test
-	void bindWhenStateTokenUsedTwiceThenSecondParam0016() {
+	void bindWhenStateTokenUsedTwiceThenSecondCommon1007() {
 		String stateToken = this.http.login(this.simulator.issueSocialBindCode()).field("state_token");
 		sendSms("+8613800000002", "BIND_MOBILE_SMS");
 		Map<String, Object> body = Map.of("mobile", "+8613800000002", "verify_code", "123456");
 		assertThat(bind(IdaasSimulator.BIND_PATH, stateToken, body).status()).isEqualTo(200);
-		assertThat(bind(IdaasSimulator.BIND_PATH, stateToken, body).errorCode()).isEqualTo("IDAAS.SDK.PARAM.0016");
+		assertThat(bind(IdaasSimulator.BIND_PATH, stateToken, body).errorCode()).isEqualTo("IDAAS.SDK.COMMON.1007");
 	}
 
 	@Test
@@ -186,12 +187,12 @@ class IdaasSimulatorSocialFlowTests {
 	}
 
 	@Test
-	void registerBindWhenWrongCodeThenParam0017() {
+	void registerBindWhenWrongCodeThenCaptcha0007() {
 		String stateToken = this.http.login(this.simulator.issueUserRegisterCode()).field("state_token");
 		sendEmail("carol@example.com", "REGISTER_EMS");
 		assertThat(bind(IdaasSimulator.REGISTER_BIND_PATH, stateToken,
 				Map.of("email", "carol@example.com", "verify_code", "999999"))
-			.errorCode()).isEqualTo("IDAAS.SDK.PARAM.0017");
+			.errorCode()).isEqualTo("IDAAS.SDK.CAPTCHA.0007");
 		assertThat(this.simulator.users()).hasSize(1);
 	}
 
@@ -205,22 +206,22 @@ class IdaasSimulatorSocialFlowTests {
 	}
 
 	@Test
-	void registerBindWhenStateTokenFromSocialBindThenParam0016() {
+	void registerBindWhenStateTokenFromSocialBindThenCommon1007() {
 		String stateToken = this.http.login(this.simulator.issueSocialBindCode()).field("state_token");
 		sendSms("+8613800000009", "REGISTER_SMS");
 		assertThat(bind(IdaasSimulator.REGISTER_BIND_PATH, stateToken,
 				Map.of("mobile", "+8613800000009", "verify_code", "123456"))
-			.errorCode()).isEqualTo("IDAAS.SDK.PARAM.0016");
+			.errorCode()).isEqualTo("IDAAS.SDK.COMMON.1007");
 	}
 
 	private IdaasHttp.Response sendSms(String mobile, String type) {
-		return this.http.post(IdaasSimulator.SMS_SEND_PATH, this.http.deviceHeaders(),
-				IdaasHttp.json(Map.of("mobile", mobile, "type", type)));
+		return this.http.post(IdaasSimulator.SMS_SEND_PATH, this.http.deviceHeaders(), IdaasHttp.json(Map.of("mobile",
+				mobile, "type", type, "captcha_token", this.simulator.issueCaptchaToken(mobile.isEmpty() ? "x" : mobile))));
 	}
 
 	private IdaasHttp.Response sendEmail(String email, String type) {
 		return this.http.post(IdaasSimulator.EMAIL_SEND_PATH, this.http.deviceHeaders(),
-				IdaasHttp.json(Map.of("email", email, "type", type)));
+				IdaasHttp.json(Map.of("email", email, "type", type, "captcha_token", this.simulator.issueCaptchaToken(email))));
 	}
 
 	private IdaasHttp.Response bind(String path, String stateToken, Map<String, Object> body) {
