@@ -1,5 +1,6 @@
 package dev.idaas.spring.authentication;
 
+import java.util.List;
 import java.util.Locale;
 
 import org.apache.commons.logging.Log;
@@ -10,6 +11,7 @@ import dev.idaas.spring.client.AppleLoginResult;
 import dev.idaas.spring.client.IdaasApiException;
 import dev.idaas.spring.client.IdaasClient;
 import dev.idaas.spring.client.IdaasErrorCategory;
+import dev.idaas.spring.client.SocialFlowBranch;
 
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.core.Authentication;
@@ -19,8 +21,8 @@ import org.springframework.util.Assert;
 /**
  * Signs a user in with an Apple authorization code through IDaaS. On {@code SUCCESS} the
  * id_token is verified and an {@link IdaasAuthenticationToken} is returned; on
- * {@code SOCIAL_BIND} or {@code USER_REGISTER} an {@link IdaasSocialFlowRequiredException}
- * reports the pending flow; everything else is an {@link IdaasAuthenticationException}
+ * {@code SOCIAL_BIND}, {@code USER_REGISTER} or {@code MFA_AUTH} an
+ * {@link IdaasSocialFlowRequiredException} reports the pending flow; everything else is an {@link IdaasAuthenticationException}
  * carrying the IDaaS error code.
  *
  * @author idaas-spring-boot-starter
@@ -72,6 +74,11 @@ public final class IdaasAppleAuthenticationProvider implements AuthenticationPro
 		if (result instanceof AppleLoginResult.PendingSocialFlow pending) {
 			logger.debug("Apple login needs a " + pending.branch() + " flow");
 			throw new IdaasSocialFlowRequiredException(pending, request);
+		}
+		if (result instanceof AppleLoginResult.SecondFactorRequired secondFactor) {
+			logger.debug("Apple login needs a second factor");
+			throw new IdaasSocialFlowRequiredException(new AppleLoginResult.PendingSocialFlow(SocialFlowBranch.MFA_AUTH,
+					secondFactor.stateToken(), List.of()), request);
 		}
 		throw new IdaasAuthenticationException(ACCESS_DENIED, "IDaaS denied access", IdaasErrorCategory.ACCESS_DENIED, null);
 	}

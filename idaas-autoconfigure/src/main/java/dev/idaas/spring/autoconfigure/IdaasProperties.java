@@ -1,5 +1,7 @@
 package dev.idaas.spring.autoconfigure;
 
+import dev.idaas.spring.config.IdaasLoginSettings;
+
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,6 +12,7 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.DeprecatedConfigurationProperty;
 
 /**
  * Configuration properties for Sign in with Apple through IDaaS ({@code idaas.*}).
@@ -364,13 +367,21 @@ public class IdaasProperties {
 		private String registerUrl = "/idaas/register";
 
 		/**
+		 * Page that finishes an MFA_AUTH flow (a second factor: a code sent to the number on
+		 * file). Its slider puzzle is at {mfa-url}/captcha, its code is sent by POST
+		 * {mfa-url}/code.
+		 */
+		private String mfaUrl = IdaasLoginSettings.DEFAULT_MFA_URL;
+
+		/**
 		 * How long a pending bind or register flow stays usable.
 		 */
 		private Duration pendingFlowTimeout = Duration.ofMinutes(10);
 
 		/**
-		 * How many verification codes (SMS or email) one pending bind or register flow may send;
-		 * more need a new sign-in.
+		 * How many verification codes (SMS or email) one pending bind or register flow may send.
+		 * Deprecated: counted per session, it did not hold across sign-ins or cluster nodes; the
+		 * idaas.login.limits.* properties count per target, Apple sign-in and client IP instead.
 		 */
 		private int maxCodeSends = 5;
 
@@ -378,6 +389,8 @@ public class IdaasProperties {
 		 * Minimum time between two verification codes of one pending bind or register flow.
 		 */
 		private Duration codeResendInterval = Duration.ofSeconds(30);
+
+		private final Limits limits = new Limits();
 
 		public String getProcessingUrl() {
 			return this.processingUrl;
@@ -427,6 +440,14 @@ public class IdaasProperties {
 			this.registerUrl = registerUrl;
 		}
 
+		public String getMfaUrl() {
+			return this.mfaUrl;
+		}
+
+		public void setMfaUrl(String mfaUrl) {
+			this.mfaUrl = mfaUrl;
+		}
+
 		public Duration getPendingFlowTimeout() {
 			return this.pendingFlowTimeout;
 		}
@@ -435,10 +456,15 @@ public class IdaasProperties {
 			this.pendingFlowTimeout = pendingFlowTimeout;
 		}
 
+		@Deprecated(since = "0.1")
+		@DeprecatedConfigurationProperty(replacement = "idaas.login.limits.code-sends-per-subject",
+				reason = "Sends are limited per target, Apple sign-in and client IP across flows and nodes",
+				since = "0.1")
 		public int getMaxCodeSends() {
 			return this.maxCodeSends;
 		}
 
+		@Deprecated(since = "0.1")
 		public void setMaxCodeSends(int maxCodeSends) {
 			this.maxCodeSends = maxCodeSends;
 		}
@@ -449,6 +475,10 @@ public class IdaasProperties {
 
 		public void setCodeResendInterval(Duration codeResendInterval) {
 			this.codeResendInterval = codeResendInterval;
+		}
+
+		public Limits getLimits() {
+			return this.limits;
 		}
 
 	}
@@ -686,6 +716,127 @@ public class IdaasProperties {
 
 		public void setOsVersionHeader(String osVersionHeader) {
 			this.osVersionHeader = osVersionHeader;
+		}
+
+	}
+
+	/**
+	 * Abuse limits on verification codes of the bind, register and second-factor flows, counted
+	 * in windows shared by every flow (and by every node when a StringRedisTemplate is present).
+	 */
+	public static class Limits {
+
+		/**
+		 * Verification codes sent to one phone number or email address per window, across flows
+		 * and sign-ins. 5 is what one flow allowed before; it bounds SMS pumping and the messages
+		 * a victim can be flooded with.
+		 */
+		private int codeSendsPerTarget = 5;
+
+		/**
+		 * Verification codes sent for one Apple sign-in per window. 5 keeps one Apple ID from
+		 * spraying codes at many numbers.
+		 */
+		private int codeSendsPerSubject = 5;
+
+		/**
+		 * Verification codes sent from one client IP per window. Looser (20) than per target
+		 * because offices and mobile carriers put many users behind one address.
+		 */
+		private int codeSendsPerIp = 20;
+
+		/**
+		 * Verification codes checked (bind, register, second factor) for one phone number or
+		 * email address per window; a successful sign-in clears the count. 5 keeps the chance of
+		 * guessing a 6-digit code at 5 in a million per window.
+		 */
+		private int codeChecksPerTarget = 5;
+
+		/**
+		 * Verification codes checked for one Apple sign-in per window; a successful sign-in clears
+		 * the count. 5, as one flow allowed before.
+		 */
+		private int codeChecksPerSubject = 5;
+
+		/**
+		 * Verification codes checked from one client IP per window. Looser (50) than per target,
+		 * for users sharing an address; it still bounds guessing across many targets.
+		 */
+		private int codeChecksPerIp = 50;
+
+		/**
+		 * How long a counting window lasts from its first event. One hour: long enough to make
+		 * guessing and pumping slow, short enough for a user who mistyped to try again soon.
+		 */
+		private Duration window = Duration.ofHours(1);
+
+		/**
+		 * Prefix of the counters' keys in Redis (when a StringRedisTemplate is present).
+		 */
+		private String redisKeyPrefix = "idaas:limit:";
+
+		public int getCodeSendsPerTarget() {
+			return this.codeSendsPerTarget;
+		}
+
+		public void setCodeSendsPerTarget(int codeSendsPerTarget) {
+			this.codeSendsPerTarget = codeSendsPerTarget;
+		}
+
+		public int getCodeSendsPerSubject() {
+			return this.codeSendsPerSubject;
+		}
+
+		public void setCodeSendsPerSubject(int codeSendsPerSubject) {
+			this.codeSendsPerSubject = codeSendsPerSubject;
+		}
+
+		public int getCodeSendsPerIp() {
+			return this.codeSendsPerIp;
+		}
+
+		public void setCodeSendsPerIp(int codeSendsPerIp) {
+			this.codeSendsPerIp = codeSendsPerIp;
+		}
+
+		public int getCodeChecksPerTarget() {
+			return this.codeChecksPerTarget;
+		}
+
+		public void setCodeChecksPerTarget(int codeChecksPerTarget) {
+			this.codeChecksPerTarget = codeChecksPerTarget;
+		}
+
+		public int getCodeChecksPerSubject() {
+			return this.codeChecksPerSubject;
+		}
+
+		public void setCodeChecksPerSubject(int codeChecksPerSubject) {
+			this.codeChecksPerSubject = codeChecksPerSubject;
+		}
+
+		public int getCodeChecksPerIp() {
+			return this.codeChecksPerIp;
+		}
+
+		public void setCodeChecksPerIp(int codeChecksPerIp) {
+			this.codeChecksPerIp = codeChecksPerIp;
+		}
+
+		public Duration getWindow() {
+			return this.window;
+		}
+
+		public void setWindow(Duration window) {
+			this.window = window;
+		}
+
+		public String getRedisKeyPrefix() {
+			return this.redisKeyPrefix;
+		}
+
+		public void setRedisKeyPrefix(String redisKeyPrefix) {
+			this.redisKeyPrefix = redisKeyPrefix;
 		}
 
 	}

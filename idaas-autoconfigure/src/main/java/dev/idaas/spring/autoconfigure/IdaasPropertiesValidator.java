@@ -60,6 +60,7 @@ final class IdaasPropertiesValidator {
 			throw new IdaasConfigurationException("idaas.login.code-resend-interval", "must not be negative",
 					"Set idaas.login.code-resend-interval to a duration such as 30s, or 0s for none.");
 		}
+		validateLimits(properties.getLogin().getLimits());
 		IdaasProperties.Apple apple = properties.getApple();
 		if (apple.getRedirectUri() != null && !"https".equalsIgnoreCase(apple.getRedirectUri().getScheme())
 				&& !isLoopback(apple.getRedirectUri())) {
@@ -74,6 +75,31 @@ final class IdaasPropertiesValidator {
 					"Set idaas.apple.state-secret to the same random value of at least "
 							+ AppleAuthorizationStateCookieRepository.MIN_SECRET_LENGTH
 							+ " characters on every node (e.g. openssl rand -base64 32), or remove it to use a random key per node.");
+		}
+	}
+
+	private static void validateLimits(IdaasProperties.Limits limits) {
+		atLeastOne("idaas.login.limits.code-sends-per-target", limits.getCodeSendsPerTarget(), 5);
+		atLeastOne("idaas.login.limits.code-sends-per-subject", limits.getCodeSendsPerSubject(), 5);
+		atLeastOne("idaas.login.limits.code-sends-per-ip", limits.getCodeSendsPerIp(), 20);
+		atLeastOne("idaas.login.limits.code-checks-per-target", limits.getCodeChecksPerTarget(), 5);
+		atLeastOne("idaas.login.limits.code-checks-per-subject", limits.getCodeChecksPerSubject(), 5);
+		atLeastOne("idaas.login.limits.code-checks-per-ip", limits.getCodeChecksPerIp(), 50);
+		Duration window = limits.getWindow();
+		if (window == null || window.compareTo(Duration.ofSeconds(1)) < 0) {
+			throw new IdaasConfigurationException("idaas.login.limits.window", "must be at least one second",
+					"Set idaas.login.limits.window to a duration such as 1h (the default).");
+		}
+		if (!StringUtils.hasText(limits.getRedisKeyPrefix())) {
+			throw new IdaasConfigurationException("idaas.login.limits.redis-key-prefix", "must not be empty",
+					"Set idaas.login.limits.redis-key-prefix to a prefix such as idaas:limit: (the default).");
+		}
+	}
+
+	private static void atLeastOne(String property, int value, int defaultValue) {
+		if (value < 1) {
+			throw new IdaasConfigurationException(property, "must be at least 1",
+					"Set " + property + " to 1 or more (default " + defaultValue + ").");
 		}
 	}
 

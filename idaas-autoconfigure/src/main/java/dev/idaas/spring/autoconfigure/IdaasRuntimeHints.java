@@ -12,7 +12,9 @@ import dev.idaas.spring.client.IdaasApiException;
 import dev.idaas.spring.client.IdaasErrorCategory;
 import dev.idaas.spring.client.IdaasErrorMessages;
 import dev.idaas.spring.client.SocialFlowBranch;
+import dev.idaas.spring.client.VerificationChannel;
 import dev.idaas.spring.web.flow.PendingSocialFlow;
+import dev.idaas.spring.web.flow.SocialFlowAuthenticationDetails;
 
 import org.springframework.aot.hint.MemberCategory;
 import org.springframework.aot.hint.RuntimeHints;
@@ -96,6 +98,8 @@ class IdaasRuntimeHints implements RuntimeHintsRegistrar {
 		// the pending bind/register flow
 		hints.serialization().registerType(PendingSocialFlow.class);
 		hints.serialization().registerType(SocialFlowBranch.class);
+		hints.serialization().registerType(VerificationChannel.class);
+		hints.serialization().registerType(SocialFlowAuthenticationDetails.class);
 		// a failed form login leaves its exception in the session (WebAttributes.AUTHENTICATION_EXCEPTION)
 		hints.serialization().registerType(IdaasAuthenticationException.class);
 		hints.serialization().registerType(IdaasApiException.class);

@@ -26,6 +26,7 @@ import dev.idaas.spring.web.IdaasLoginPageGeneratingFilter;
 import dev.idaas.spring.web.flow.IdaasSocialFlowFilter;
 import dev.idaas.spring.web.flow.IdaasSocialFlowService;
 import dev.idaas.spring.web.flow.PendingSocialFlowRepository;
+import dev.idaas.spring.web.flow.VerificationRateLimiter;
 import dev.idaas.spring.web.flow.page.IdaasSocialFlowResourcesFilter;
 import dev.idaas.spring.web.session.RedisIdTokenRefreshLock;
 import dev.idaas.spring.web.session.SpringSessionSecurityContextRepository;
@@ -110,14 +111,13 @@ public final class IdaasWebSecurityAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	IdaasSocialFlowService idaasSocialFlowService(IdaasSocialFlowClient socialFlowClient, IdaasClient client,
-			IdaasAuthenticationTokenFactory tokenFactory, PendingSocialFlowRepository pendingFlowRepository,
-			DeviceContextResolver deviceContextResolver) {
-		DefaultIdaasSocialFlowService service = new DefaultIdaasSocialFlowService(socialFlowClient, client,
-				tokenFactory, pendingFlowRepository, deviceContextResolver);
+	IdaasSocialFlowService idaasSocialFlowService(IdaasSocialFlowClient socialFlowClient,
+			PendingSocialFlowRepository pendingFlowRepository, DeviceContextResolver deviceContextResolver,
+			VerificationRateLimiter rateLimiter) {
+		DefaultIdaasSocialFlowService service = new DefaultIdaasSocialFlowService(socialFlowClient,
+				pendingFlowRepository, deviceContextResolver, rateLimiter);
 		IdaasProperties.Login login = this.properties.getLogin();
 		service.setPendingFlowTimeout(login.getPendingFlowTimeout());
-		service.setMaxCodeSends(login.getMaxCodeSends());
 		service.setCodeResendInterval(login.getCodeResendInterval());
 		return service;
 	}
@@ -133,7 +133,8 @@ public final class IdaasWebSecurityAutoConfiguration {
 						apple.getStateSecret())
 				: null;
 		return new IdaasLoginSettings(login.getProcessingUrl(), login.getLoginPage(), login.getFailureUrl(),
-				login.getDefaultSuccessUrl(), login.getBindUrl(), login.getRegisterUrl(), appleSettings);
+				login.getDefaultSuccessUrl(), login.getBindUrl(), login.getRegisterUrl(), login.getMfaUrl(),
+				appleSettings);
 	}
 
 	@Bean
@@ -236,11 +237,13 @@ public final class IdaasWebSecurityAutoConfiguration {
 			http.authorizeHttpRequests((requests) -> {
 				requests.requestMatchers(PathRequest.toStaticResources().atCommonLocations()).permitAll();
 				requests.requestMatchers("/error", settings.loginPage(), settings.processingUrl(), settings.bindUrl(),
-						settings.registerUrl())
+						settings.registerUrl(), settings.mfaUrl())
 					.permitAll();
-				requests.requestMatchers(settings.bindUrl() + IdaasSocialFlowFilter.CODE_PATH,
-						settings.registerUrl() + IdaasSocialFlowFilter.CODE_PATH)
-					.permitAll();
+				for (String flowUrl : List.of(settings.bindUrl(), settings.registerUrl(), settings.mfaUrl())) {
+					requests.requestMatchers(flowUrl + IdaasSocialFlowFilter.CODE_PATH,
+							flowUrl + IdaasSocialFlowFilter.CAPTCHA_PATH)
+						.permitAll();
+				}
 				requests.requestMatchers(IdaasSocialFlowResourcesFilter.ASSETS_PATH + "/**").permitAll();
 				if (settings.apple() != null) {
 					requests.requestMatchers(settings.apple().authorizationUrl(), settings.apple().callbackUrl())

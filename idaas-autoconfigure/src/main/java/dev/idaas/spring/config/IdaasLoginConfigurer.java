@@ -1,5 +1,6 @@
 package dev.idaas.spring.config;
 
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +10,7 @@ import org.jspecify.annotations.Nullable;
 
 import dev.idaas.spring.authentication.IdaasAppleAuthenticationProvider;
 import dev.idaas.spring.authentication.IdaasAuthenticationTokenFactory;
+import dev.idaas.spring.authentication.IdaasSocialFlowAuthenticationProvider;
 import dev.idaas.spring.client.IdaasClient;
 import dev.idaas.spring.client.IdaasErrorMessages;
 import dev.idaas.spring.client.IdaasSocialFlowClient;
@@ -27,10 +29,15 @@ import dev.idaas.spring.web.IdaasAuthenticationSuccessHandler;
 import dev.idaas.spring.web.flow.IdaasBranchRedirectHandler;
 import dev.idaas.spring.web.IdaasJsonAuthenticationEntryPoint;
 import dev.idaas.spring.web.IdaasLoginAuthenticationFilter;
+import dev.idaas.spring.web.flow.IdaasSocialFlowAuthenticationFilter;
+import dev.idaas.spring.web.flow.IdaasSocialFlowFailureHandler;
 import dev.idaas.spring.web.flow.IdaasSocialFlowFilter;
 import dev.idaas.spring.web.flow.IdaasSocialFlowService;
+import dev.idaas.spring.web.flow.InMemoryVerificationRateLimiter;
 import dev.idaas.spring.web.JsonRequestMatcher;
+import dev.idaas.spring.web.flow.PendingSocialFlowAuthenticationStrategy;
 import dev.idaas.spring.web.flow.PendingSocialFlowRepository;
+import dev.idaas.spring.web.flow.VerificationRateLimiter;
 import dev.idaas.spring.web.flow.page.IdaasSocialFlowPageGeneratingFilter;
 import dev.idaas.spring.web.flow.page.IdaasSocialFlowResourcesFilter;
 import dev.idaas.spring.client.SocialFlowBranch;
@@ -51,6 +58,7 @@ import org.springframework.security.web.authentication.LoginUrlAuthenticationEnt
 import org.springframework.security.web.authentication.RememberMeServices;
 import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.security.web.authentication.logout.LogoutHandler;
+import org.springframework.security.web.authentication.session.CompositeSessionAuthenticationStrategy;
 import org.springframework.security.web.authentication.ui.DefaultLoginPageGeneratingFilter;
 import org.springframework.security.web.authentication.session.SessionAuthenticationStrategy;
 import org.springframework.security.web.context.DelegatingSecurityContextRepository;
@@ -102,6 +110,8 @@ public final class IdaasLoginConfigurer<H extends HttpSecurityBuilder<H>>
 
 	private @Nullable String registerUrl;
 
+	private @Nullable String mfaUrl;
+
 	private @Nullable AuthenticationSuccessHandler successHandler;
 
 	private @Nullable AuthenticationFailureHandler failureHandler;
@@ -123,6 +133,12 @@ public final class IdaasLoginConfigurer<H extends HttpSecurityBuilder<H>>
 	private @Nullable LogoutHandler logoutHandler;
 
 	private @Nullable IdaasSocialFlowService socialFlowService;
+
+	private @Nullable IdaasSocialFlowClient socialFlowClient;
+
+	private boolean socialFlowClientResolved;
+
+	private @Nullable VerificationRateLimiter rateLimiter;
 
 	/**
 	 * Creates a configurer; see {@link #idaasLogin()}.
@@ -194,6 +210,22 @@ public final class IdaasLoginConfigurer<H extends HttpSecurityBuilder<H>>
 		Assert.hasText(registerUrl, "registerUrl cannot be empty");
 		this.bindUrl = bindUrl;
 		this.registerUrl = registerUrl;
+		return this;
+	}
+
+	/**
+	 * Sets the pages that finish bind, register and second-factor flows; each also serves
+	 * {@code {url}/captcha} and {@code {url}/code}.
+	 * @param bindUrl the bind page
+	 * @param registerUrl the register page
+	 * @param mfaUrl the second-factor page
+	 * @return this configurer
+	 * @since 0.1
+	 */
+	public IdaasLoginConfigurer<H> socialFlowUrls(String bindUrl, String registerUrl, String mfaUrl) {
+		socialFlowUrls(bindUrl, registerUrl);
+		Assert.hasText(mfaUrl, "mfaUrl cannot be empty");
+		this.mfaUrl = mfaUrl;
 		return this;
 	}
 
@@ -315,6 +347,34 @@ public final class IdaasLoginConfigurer<H extends HttpSecurityBuilder<H>>
 	}
 
 	/**
+	 * Sets the client of the flows that follow a {@code state_token} (puzzles, codes, bind,
+	 * register, second factor). Defaults to the {@link IdaasSocialFlowClient} bean; without
+	 * one, the flow endpoints are not added.
+	 * @param socialFlowClient the client
+	 * @return this configurer
+	 * @since 0.1
+	 */
+	public IdaasLoginConfigurer<H> socialFlowClient(IdaasSocialFlowClient socialFlowClient) {
+		Assert.notNull(socialFlowClient, "socialFlowClient cannot be null");
+		this.socialFlowClient = socialFlowClient;
+		this.socialFlowClientResolved = true;
+		return this;
+	}
+
+	/**
+	 * Sets the limiter of verification code sends and checks. Defaults to the
+	 * {@link VerificationRateLimiter} bean, or to an {@link InMemoryVerificationRateLimiter}.
+	 * @param rateLimiter the limiter
+	 * @return this configurer
+	 * @since 0.1
+	 */
+	public IdaasLoginConfigurer<H> rateLimiter(VerificationRateLimiter rateLimiter) {
+		Assert.notNull(rateLimiter, "rateLimiter cannot be null");
+		this.rateLimiter = rateLimiter;
+		return this;
+	}
+
+	/**
 	 * Sets all paths and Apple settings at once.
 	 * @param settings the settings
 	 * @return this configurer
@@ -330,6 +390,11 @@ public final class IdaasLoginConfigurer<H extends HttpSecurityBuilder<H>>
 		IdaasLoginSettings settings = settings(http);
 		http.authenticationProvider(
 				postProcess(new IdaasAppleAuthenticationProvider(client(http), tokenFactory(http))));
+		IdaasSocialFlowClient socialFlowClient = socialFlowClient(http);
+		if (socialFlowClient != null) {
+			http.authenticationProvider(postProcess(
+					new IdaasSocialFlowAuthenticationProvider(socialFlowClient, client(http), tokenFactory(http))));
+		}
 		RequestMatcher jsonLogin = new AndRequestMatcher(
 				PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, processingUrl(settings)),
 				JsonRequestMatcher::sendsJson);
@@ -337,7 +402,7 @@ public final class IdaasLoginConfigurer<H extends HttpSecurityBuilder<H>>
 		CsrfConfigurer<H> csrf = http.getConfigurer(CsrfConfigurer.class);
 		if (csrf != null) {
 			csrf.ignoringRequestMatchers(jsonLogin);
-			// JSON bind/register posts, like JSON logins: a cross-site page cannot send JSON without CORS
+			// JSON flow posts, like JSON logins: a cross-site page cannot send JSON without CORS
 			csrf.ignoringRequestMatchers(
 					new AndRequestMatcher(socialFlowPosts(settings), JsonRequestMatcher::sendsJson));
 			if (settings.apple() != null) {
@@ -367,12 +432,14 @@ public final class IdaasLoginConfigurer<H extends HttpSecurityBuilder<H>>
 		AuthenticationManager authenticationManager = http.getSharedObject(AuthenticationManager.class);
 		DeviceContextResolver devices = deviceContextResolver(http);
 		PendingSocialFlowRepository pendingFlows = pendingFlowRepository(http);
-		AuthenticationSuccessHandler success = successHandler(http, settings, pendingFlows);
-		AuthenticationFailureHandler failure = branchHandler(http, settings, pendingFlows);
+		AuthenticationSuccessHandler success = successHandler(http, settings);
+		AuthenticationFailureHandler failure = branchHandler(http, settings, pendingFlows, loginFailureHandler(http,
+				settings));
+		SessionAuthenticationStrategy sessionStrategy = sessionStrategy(http, pendingFlows);
 
 		IdaasLoginAuthenticationFilter login = new IdaasLoginAuthenticationFilter(processingUrl(settings),
 				authenticationManager, devices);
-		configureAuthenticationFilter(http, login, success, failure);
+		configureAuthenticationFilter(http, login, success, failure, sessionStrategy);
 		http.addFilterBefore(postProcess(login), UsernamePasswordAuthenticationFilter.class);
 
 		IdTokenRefreshFilter refreshFilter = new IdTokenRefreshFilter(refresher(http));
@@ -381,21 +448,20 @@ public final class IdaasLoginConfigurer<H extends HttpSecurityBuilder<H>>
 		http.addFilterBefore(postProcess(refreshFilter), AnonymousAuthenticationFilter.class);
 
 		IdaasSocialFlowService socialFlows = socialFlowService(http, pendingFlows, devices);
-		if (socialFlows != null) {
+		if (socialFlows != null && socialFlowClient(http) != null) {
+			IdaasSocialFlowFailureHandler flowFailure = new IdaasSocialFlowFailureHandler(
+					List.of(bindUrl(settings), registerUrl(settings), mfaUrl(settings)), errorMessages(http));
 			IdaasSocialFlowFilter socialFlowFilter = new IdaasSocialFlowFilter(bindUrl(settings),
-					registerUrl(settings), socialFlows, errorMessages(http));
-			socialFlowFilter.setAuthenticationSuccessHandler(success);
-			SessionAuthenticationStrategy sessionStrategy = http.getSharedObject(SessionAuthenticationStrategy.class);
-			if (sessionStrategy != null) {
-				socialFlowFilter.setSessionAuthenticationStrategy(sessionStrategy);
-			}
-			socialFlowFilter.setSecurityContextRepository(securityContextRepository(http));
-			socialFlowFilter.setSecurityContextHolderStrategy(getSecurityContextHolderStrategy());
-			ApplicationContext context = http.getSharedObject(ApplicationContext.class);
-			if (context != null) {
-				socialFlowFilter.setApplicationEventPublisher(context);
-			}
+					registerUrl(settings), mfaUrl(settings), socialFlows, errorMessages(http));
+			socialFlowFilter.setAuthenticationFailureHandler(flowFailure);
 			http.addFilterBefore(postProcess(socialFlowFilter), UsernamePasswordAuthenticationFilter.class);
+			IdaasSocialFlowAuthenticationFilter finish = new IdaasSocialFlowAuthenticationFilter(bindUrl(settings),
+					registerUrl(settings), mfaUrl(settings), authenticationManager, pendingFlows, devices,
+					rateLimiter(http));
+			// a bind or register that needs a second factor goes on to the second-factor page
+			configureAuthenticationFilter(http, finish, success,
+					branchHandler(http, settings, pendingFlows, flowFailure), sessionStrategy);
+			http.addFilterBefore(postProcess(finish), UsernamePasswordAuthenticationFilter.class);
 			addSocialFlowPages(http, settings);
 		}
 
@@ -421,7 +487,7 @@ public final class IdaasLoginConfigurer<H extends HttpSecurityBuilder<H>>
 			AppleCallbackAuthenticationFilter callback = new AppleCallbackAuthenticationFilter(apple.callbackUrl(),
 					authenticationManager, devices, states);
 			callback.setCancelUrl(loginPage(settings));
-			configureAuthenticationFilter(http, callback, success, failure);
+			configureAuthenticationFilter(http, callback, success, failure, sessionStrategy);
 			http.addFilterBefore(postProcess(callback), UsernamePasswordAuthenticationFilter.class);
 		}
 	}
@@ -436,6 +502,7 @@ public final class IdaasLoginConfigurer<H extends HttpSecurityBuilder<H>>
 		Map<SocialFlowBranch, String> pages = new EnumMap<>(SocialFlowBranch.class);
 		pages.put(SocialFlowBranch.SOCIAL_BIND, bindUrl(settings));
 		pages.put(SocialFlowBranch.USER_REGISTER, registerUrl(settings));
+		pages.put(SocialFlowBranch.MFA_AUTH, mfaUrl(settings));
 		ApplicationContext context = http.getSharedObject(ApplicationContext.class);
 		pages.values().removeIf((url) -> ApplicationPages.serves(context, url));
 		if (!pages.isEmpty()) {
@@ -446,13 +513,11 @@ public final class IdaasLoginConfigurer<H extends HttpSecurityBuilder<H>>
 	}
 
 	private void configureAuthenticationFilter(H http, AbstractAuthenticationProcessingFilter filter,
-			AuthenticationSuccessHandler success, AuthenticationFailureHandler failure) {
+			AuthenticationSuccessHandler success, AuthenticationFailureHandler failure,
+			SessionAuthenticationStrategy sessionStrategy) {
 		filter.setAuthenticationSuccessHandler(success);
 		filter.setAuthenticationFailureHandler(failure);
-		SessionAuthenticationStrategy sessionStrategy = http.getSharedObject(SessionAuthenticationStrategy.class);
-		if (sessionStrategy != null) {
-			filter.setSessionAuthenticationStrategy(sessionStrategy);
-		}
+		filter.setSessionAuthenticationStrategy(sessionStrategy);
 		RememberMeServices rememberMe = http.getSharedObject(RememberMeServices.class);
 		if (rememberMe != null) {
 			filter.setRememberMeServices(rememberMe);
@@ -474,29 +539,42 @@ public final class IdaasLoginConfigurer<H extends HttpSecurityBuilder<H>>
 				new RequestAttributeSecurityContextRepository(), new HttpSessionSecurityContextRepository());
 	}
 
-	private AuthenticationSuccessHandler successHandler(H http, IdaasLoginSettings settings,
-			PendingSocialFlowRepository pendingFlows) {
+	private AuthenticationSuccessHandler successHandler(H http, IdaasLoginSettings settings) {
 		if (this.successHandler != null) {
 			return this.successHandler;
 		}
-		IdaasAuthenticationSuccessHandler handler = new IdaasAuthenticationSuccessHandler(
+		return new IdaasAuthenticationSuccessHandler(
 				(this.defaultSuccessUrl != null) ? this.defaultSuccessUrl : settings.defaultSuccessUrl());
-		handler.setPendingFlowRepository(pendingFlows);
-		return handler;
+	}
+
+	/**
+	 * The chain's session strategy (session id change), then the pending flow forgotten.
+	 */
+	private SessionAuthenticationStrategy sessionStrategy(H http, PendingSocialFlowRepository pendingFlows) {
+		SessionAuthenticationStrategy shared = http.getSharedObject(SessionAuthenticationStrategy.class);
+		SessionAuthenticationStrategy clearFlow = new PendingSocialFlowAuthenticationStrategy(pendingFlows);
+		return (shared != null) ? new CompositeSessionAuthenticationStrategy(List.of(shared, clearFlow)) : clearFlow;
+	}
+
+	private AuthenticationFailureHandler loginFailureHandler(H http, IdaasLoginSettings settings) {
+		return (this.failureHandler != null) ? this.failureHandler
+				: new IdaasAuthenticationFailureHandler(
+						(this.failureUrl != null) ? this.failureUrl : settings.failureUrl(), errorMessages(http));
 	}
 
 	private AuthenticationFailureHandler branchHandler(H http, IdaasLoginSettings settings,
-			PendingSocialFlowRepository pendingFlows) {
+			PendingSocialFlowRepository pendingFlows, AuthenticationFailureHandler failure) {
 		if (this.branchHandler != null) {
 			return this.branchHandler;
 		}
-		AuthenticationFailureHandler failure = (this.failureHandler != null) ? this.failureHandler
-				: new IdaasAuthenticationFailureHandler(
-						(this.failureUrl != null) ? this.failureUrl : settings.failureUrl(), errorMessages(http));
-		IdaasBranchRedirectHandler handler = new IdaasBranchRedirectHandler(
-				(this.bindUrl != null) ? this.bindUrl : settings.bindUrl(),
-				(this.registerUrl != null) ? this.registerUrl : settings.registerUrl(), failure);
+		IdaasBranchRedirectHandler handler = new IdaasBranchRedirectHandler(bindUrl(settings), registerUrl(settings),
+				mfaUrl(settings), failure);
 		handler.setPendingFlowRepository(pendingFlows);
+		handler.setDeviceContextResolver(deviceContextResolver(http));
+		IdaasSocialFlowClient socialFlowClient = socialFlowClient(http);
+		if (socialFlowClient != null) {
+			handler.setSocialFlowClient(socialFlowClient);
+		}
 		return handler;
 	}
 
@@ -536,22 +614,42 @@ public final class IdaasLoginConfigurer<H extends HttpSecurityBuilder<H>>
 			DeviceContextResolver devices) {
 		if (this.socialFlowService == null) {
 			IdaasSocialFlowService bean = getBeanOrNull(http, IdaasSocialFlowService.class);
-			IdaasSocialFlowClient socialFlowClient = (bean != null) ? null
-					: getBeanOrNull(http, IdaasSocialFlowClient.class);
+			IdaasSocialFlowClient socialFlowClient = (bean != null) ? null : socialFlowClient(http);
 			this.socialFlowService = (bean != null) ? bean : (socialFlowClient != null)
-					? new DefaultIdaasSocialFlowService(socialFlowClient, client(http), tokenFactory(http), pendingFlows,
-							devices)
+					? new DefaultIdaasSocialFlowService(socialFlowClient, pendingFlows, devices, rateLimiter(http))
 					: null;
 		}
 		return this.socialFlowService;
 	}
 
+	private @Nullable IdaasSocialFlowClient socialFlowClient(H http) {
+		if (!this.socialFlowClientResolved) {
+			this.socialFlowClient = getBeanOrNull(http, IdaasSocialFlowClient.class);
+			this.socialFlowClientResolved = true;
+		}
+		return this.socialFlowClient;
+	}
+
+	private VerificationRateLimiter rateLimiter(H http) {
+		if (this.rateLimiter == null) {
+			VerificationRateLimiter bean = getBeanOrNull(http, VerificationRateLimiter.class);
+			this.rateLimiter = (bean != null) ? bean : new InMemoryVerificationRateLimiter();
+		}
+		return this.rateLimiter;
+	}
+
 	private RequestMatcher socialFlowPosts(IdaasLoginSettings settings) {
 		PathPatternRequestMatcher.Builder paths = PathPatternRequestMatcher.withDefaults();
-		return new OrRequestMatcher(paths.matcher(HttpMethod.POST, bindUrl(settings)),
-				paths.matcher(HttpMethod.POST, bindUrl(settings) + IdaasSocialFlowFilter.CODE_PATH),
-				paths.matcher(HttpMethod.POST, registerUrl(settings)),
-				paths.matcher(HttpMethod.POST, registerUrl(settings) + IdaasSocialFlowFilter.CODE_PATH));
+		List<RequestMatcher> posts = new ArrayList<>();
+		for (String url : List.of(bindUrl(settings), registerUrl(settings), mfaUrl(settings))) {
+			posts.add(paths.matcher(HttpMethod.POST, url));
+			posts.add(paths.matcher(HttpMethod.POST, url + IdaasSocialFlowFilter.CODE_PATH));
+		}
+		return new OrRequestMatcher(posts);
+	}
+
+	private String mfaUrl(IdaasLoginSettings settings) {
+		return (this.mfaUrl != null) ? this.mfaUrl : settings.mfaUrl();
 	}
 
 	private String bindUrl(IdaasLoginSettings settings) {

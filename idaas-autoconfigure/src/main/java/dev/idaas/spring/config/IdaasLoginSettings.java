@@ -17,19 +17,26 @@ import org.springframework.util.Assert;
  * @param defaultSuccessUrl where browsers go after login without a saved request
  * @param bindUrl page that finishes a bind flow
  * @param registerUrl page that finishes a register flow
+ * @param mfaUrl page that finishes a second-factor ({@code MFA_AUTH}) flow
  * @param apple the Apple web flow, or {@code null} when only posted codes are accepted
  * @author idaas-spring-boot-starter
  * @since 0.1
  */
 public record IdaasLoginSettings(String processingUrl, String loginPage, String failureUrl, String defaultSuccessUrl,
-		String bindUrl, String registerUrl, @Nullable Apple apple) {
+		String bindUrl, String registerUrl, String mfaUrl, @Nullable Apple apple) {
+
+	/**
+	 * The default second-factor page, {@code /idaas/mfa}.
+	 */
+	public static final String DEFAULT_MFA_URL = "/idaas/mfa";
 
 	/**
 	 * The defaults: {@code /login/idaas/apple}, {@code /login}, {@code /login?error},
-	 * {@code /}, {@code /idaas/bind}, {@code /idaas/register}, no Apple web flow.
+	 * {@code /}, {@code /idaas/bind}, {@code /idaas/register}, {@code /idaas/mfa}, no Apple web
+	 * flow.
 	 */
 	public static final IdaasLoginSettings DEFAULTS = new IdaasLoginSettings("/login/idaas/apple", "/login",
-			"/login?error", "/", "/idaas/bind", "/idaas/register", null);
+			"/login?error", "/", "/idaas/bind", "/idaas/register", DEFAULT_MFA_URL, null);
 
 	/**
 	 * Creates settings.
@@ -41,6 +48,22 @@ public record IdaasLoginSettings(String processingUrl, String loginPage, String 
 		Assert.hasText(defaultSuccessUrl, "defaultSuccessUrl cannot be empty");
 		Assert.hasText(bindUrl, "bindUrl cannot be empty");
 		Assert.hasText(registerUrl, "registerUrl cannot be empty");
+		Assert.hasText(mfaUrl, "mfaUrl cannot be empty");
+	}
+
+	/**
+	 * Creates settings with the default second-factor page {@value #DEFAULT_MFA_URL}.
+	 * @param processingUrl path that accepts an Apple code
+	 * @param loginPage the login page
+	 * @param failureUrl where browsers go after a failed login
+	 * @param defaultSuccessUrl where browsers go after login without a saved request
+	 * @param bindUrl page that finishes a bind flow
+	 * @param registerUrl page that finishes a register flow
+	 * @param apple the Apple web flow, or {@code null} when only posted codes are accepted
+	 */
+	public IdaasLoginSettings(String processingUrl, String loginPage, String failureUrl, String defaultSuccessUrl,
+			String bindUrl, String registerUrl, @Nullable Apple apple) {
+		this(processingUrl, loginPage, failureUrl, defaultSuccessUrl, bindUrl, registerUrl, DEFAULT_MFA_URL, apple);
 	}
 
 	/**

@@ -4,7 +4,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import dev.idaas.spring.authentication.IdaasAuthenticationToken;
+import dev.idaas.spring.authentication.IdaasSocialFlowAuthenticationToken;
 import dev.idaas.spring.authentication.IdaasSocialFlowRequiredException;
+import dev.idaas.spring.web.flow.SocialFlowAuthenticationDetails;
 import dev.idaas.spring.web.session.IdTokenRefreshedEvent;
 import dev.idaas.spring.web.session.IdaasSessionEndedEvent;
 
@@ -20,7 +22,9 @@ import org.springframework.util.Assert;
  * Security publish:
  * <ul>
  * <li>{@code idaas.logins} tagged {@code result} ({@code SUCCESS}, {@code SOCIAL_BIND},
- * {@code USER_REGISTER} or the error code);</li>
+ * {@code USER_REGISTER}, {@code MFA_AUTH} or the error code) and {@code branch}, the step that
+ * ended so: {@code APPLE} (the Apple login), or the flow that was being finished
+ * ({@code SOCIAL_BIND}, {@code USER_REGISTER}, {@code MFA_AUTH});</li>
  * <li>{@code idaas.refreshes} tagged {@code result} ({@code refreshed}, {@code rotated});</li>
  * <li>{@code idaas.sessions.ended} tagged {@code reason}.</li>
  * </ul>
@@ -32,6 +36,8 @@ import org.springframework.util.Assert;
  * @since 0.1
  */
 public final class IdaasSessionMetrics implements ApplicationListener<ApplicationEvent> {
+
+	private static final String APPLE = "APPLE";
 
 	private final MeterRegistry registry;
 
@@ -53,18 +59,30 @@ public final class IdaasSessionMetrics implements ApplicationListener<Applicatio
 			count("idaas.sessions.ended", "reason", ended.getReason().name());
 		}
 		else if (event instanceof AuthenticationSuccessEvent success
-				&& success.getAuthentication() instanceof IdaasAuthenticationToken) {
-			count("idaas.logins", "result", "SUCCESS");
+				&& success.getAuthentication() instanceof IdaasAuthenticationToken token) {
+			String branch = (token.getDetails() instanceof SocialFlowAuthenticationDetails details
+					&& details.getBranch() != null) ? details.getBranch().name() : APPLE;
+			countLogin("SUCCESS", branch);
 		}
 		else if (event instanceof AbstractAuthenticationFailureEvent failure
 				&& failure.getException() instanceof IdaasSocialFlowRequiredException required) {
-			count("idaas.logins", "result", required.getPendingFlow().branch().name());
+			countLogin(required.getPendingFlow().branch().name(), branch(failure));
 		}
 		else if (event instanceof AbstractAuthenticationFailureEvent failure
 				&& failure.getException() instanceof OAuth2AuthenticationException oauth2
 				&& oauth2.getError().getErrorCode().startsWith("IDAAS.")) {
-			count("idaas.logins", "result", IdaasClientObservation.errorCodeTag(oauth2.getError().getErrorCode()));
+			countLogin(IdaasClientObservation.errorCodeTag(oauth2.getError().getErrorCode()), branch(failure));
 		}
+	}
+
+	private static String branch(AbstractAuthenticationFailureEvent failure) {
+		return (failure.getAuthentication() instanceof IdaasSocialFlowAuthenticationToken request)
+				? request.getBranch().name() : APPLE;
+	}
+
+	private void countLogin(String result, String branch) {
+		Counter.builder("idaas.logins").tag("result", result).tag("branch", branch).register(this.registry)
+			.increment();
 	}
 
 	private void count(String name, String tag, String value) {

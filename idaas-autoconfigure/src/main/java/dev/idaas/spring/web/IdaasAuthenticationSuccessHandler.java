@@ -14,14 +14,12 @@ import org.springframework.security.web.authentication.AuthenticationSuccessHand
 import org.springframework.security.web.authentication.SavedRequestAwareAuthenticationSuccessHandler;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.util.Assert;
-import dev.idaas.spring.web.flow.HttpSessionPendingSocialFlowRepository;
-import dev.idaas.spring.web.flow.PendingSocialFlowRepository;
 
 /**
  * Answers a successful IDaaS login: a browser goes to the saved request or the default
  * success URL (never to a URL taken from request parameters); a JSON request gets
- * {@code {"status":"SUCCESS","user":{"sub":..,"name":..,"email":..}}}. Removes any pending
- * bind or register flow.
+ * {@code {"status":"SUCCESS","user":{"sub":..,"name":..,"email":..}}}. (A pending bind,
+ * register or second-factor flow is cleared by the session strategy, before this runs.)
  *
  * @author idaas-spring-boot-starter
  * @since 0.1
@@ -29,8 +27,6 @@ import dev.idaas.spring.web.flow.PendingSocialFlowRepository;
 public final class IdaasAuthenticationSuccessHandler implements AuthenticationSuccessHandler {
 
 	private final AuthenticationSuccessHandler browserHandler;
-
-	private PendingSocialFlowRepository pendingFlowRepository = new HttpSessionPendingSocialFlowRepository();
 
 	private RequestMatcher jsonRequestMatcher = JsonRequestMatcher.INSTANCE;
 
@@ -59,15 +55,6 @@ public final class IdaasAuthenticationSuccessHandler implements AuthenticationSu
 	}
 
 	/**
-	 * Sets where pending flows are kept.
-	 * @param pendingFlowRepository the repository
-	 */
-	public void setPendingFlowRepository(PendingSocialFlowRepository pendingFlowRepository) {
-		Assert.notNull(pendingFlowRepository, "pendingFlowRepository cannot be null");
-		this.pendingFlowRepository = pendingFlowRepository;
-	}
-
-	/**
 	 * Sets which requests get JSON answers.
 	 * @param jsonRequestMatcher the matcher
 	 */
@@ -79,7 +66,6 @@ public final class IdaasAuthenticationSuccessHandler implements AuthenticationSu
 	@Override
 	public void onAuthenticationSuccess(HttpServletRequest request, HttpServletResponse response,
 			Authentication authentication) throws IOException, ServletException {
-		this.pendingFlowRepository.remove(request);
 		if (!this.jsonRequestMatcher.matches(request)) {
 			this.browserHandler.onAuthenticationSuccess(request, response, authentication);
 			return;

@@ -5,16 +5,13 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.jspecify.annotations.Nullable;
 
 import dev.idaas.spring.authentication.IdaasAuthenticationException;
-import dev.idaas.spring.authentication.IdaasAuthenticationToken;
 import dev.idaas.spring.client.SocialFlowBranch;
-import dev.idaas.spring.client.VerificationChannel;
 
 /**
- * Finishes the browser's pending {@code SOCIAL_BIND} or {@code USER_REGISTER} flow: sends a
- * verification code by a method the tenant allows, then binds or registers with the code the
- * user entered and returns the authentication of the now signed-in user. Signing that
- * authentication into the session (session id change, security context) is the caller's job, as
- * {@link IdaasSocialFlowFilter} does. Declare a bean to replace the default.
+ * The steps of the browser's pending bind, register or second-factor flow that come before
+ * signing in: the page's view of the flow, a slider puzzle, and a verification code sent after
+ * the puzzle was solved. Finishing the flow is an authentication
+ * ({@link IdaasSocialFlowAuthenticationFilter}). Declare a bean to replace the default.
  *
  * @author idaas-spring-boot-starter
  * @since 0.1
@@ -31,32 +28,29 @@ public interface IdaasSocialFlowService {
 	@Nullable PendingSocialFlowView getPendingFlow(HttpServletRequest request);
 
 	/**
-	 * Sends a verification code for the pending flow.
+	 * Fetches a new slider puzzle for the pending flow; it replaces any earlier one.
 	 * @param branch the flow the endpoint serves; must be the pending flow's
-	 * @param channel SMS ({@code VERIFY_PHONE}) or email ({@code VERIFY_EMAIL})
-	 * @param target the phone number or email address
 	 * @param request the request
 	 * @param response the response
-	 * @throws IdaasAuthenticationException when no matching flow is pending, it expired, the
-	 * method is not allowed, the target is malformed, the flow may not send another code yet
-	 * ({@link TooManyVerificationCodesException}) or IDaaS fails
+	 * @return the puzzle for the page (the vendor's token stays in the flow)
+	 * @throws IdaasAuthenticationException when no matching flow is pending, it expired, or
+	 * IDaaS fails
 	 */
-	void sendVerificationCode(SocialFlowBranch branch, VerificationChannel channel, String target,
-			HttpServletRequest request, HttpServletResponse response);
+	SliderPuzzle getCaptcha(SocialFlowBranch branch, HttpServletRequest request, HttpServletResponse response);
 
 	/**
-	 * Finishes the pending flow with the code the user entered and removes it.
+	 * Checks the slide of the open puzzle and, when right, sends a verification code, then
+	 * remembers where it went: the flow can only be finished with that target.
 	 * @param branch the flow the endpoint serves; must be the pending flow's
-	 * @param channel how the code was sent
-	 * @param target the phone number or email address the code was sent to
-	 * @param verifyCode the code
+	 * @param input the request's fields ({@code method}, {@code target}, {@code captcha_x})
 	 * @param request the request
 	 * @param response the response
-	 * @return the authentication of the signed-in user
 	 * @throws IdaasAuthenticationException when no matching flow is pending, it expired, the
-	 * code is wrong (the flow is ended after too many), or IDaaS fails
+	 * method is not allowed, a field is malformed, no puzzle is open or the slide is wrong
+	 * ({@code CAPTCHA.0002}; the puzzle is used up), a limit is reached
+	 * ({@link TooManyVerificationCodesException}) or IDaaS fails
 	 */
-	IdaasAuthenticationToken finish(SocialFlowBranch branch, VerificationChannel channel, String target,
-			String verifyCode, HttpServletRequest request, HttpServletResponse response);
+	void sendVerificationCode(SocialFlowBranch branch, VerificationRequest input, HttpServletRequest request,
+			HttpServletResponse response);
 
 }

@@ -257,7 +257,7 @@ public final class IdaasSocialFlowPageGeneratingFilter extends OncePerRequestFil
 			csrf();
 			methods(methods);
 			if (mfa) {
-				String masked = maskedTarget(flow);
+				String masked = flow.mobile();
 				if (masked != null) {
 					this.html.append("<p id=\"idaas-mfa-target\">")
 						.append(text("idaas.page.mfa.target", masked))
@@ -270,7 +270,7 @@ public final class IdaasSocialFlowPageGeneratingFilter extends OncePerRequestFil
 					.append("</label>\n<input id=\"idaas-target\" name=\"target\" type=\"text\" required maxlength=\"254\" autocomplete=\"tel email\">\n");
 			}
 			this.html.append("<div class=\"idaas-slider\" id=\"idaas-slider\" data-captcha-url=\"")
-				.append(escape(url + "/captcha"))
+				.append(escape(url + IdaasSocialFlowFilter.CAPTCHA_PATH))
 				.append('"');
 			for (String name : List.of("hint", "loading", "error", "refresh", "done")) {
 				this.html.append(" data-text-").append(name).append("=\"").append(text("idaas.page.slider." + name))
@@ -349,10 +349,6 @@ public final class IdaasSocialFlowPageGeneratingFilter extends OncePerRequestFil
 			return escape((text != null) ? text : code);
 		}
 
-	}
-
-	private static @Nullable String maskedTarget(PendingSocialFlowView flow) {
-		return null;
 	}
 
 	private static String escape(String value) {

@@ -57,7 +57,7 @@ class IdaasSocialFlowPageGeneratingFilterTests {
 
 	static PendingSocialFlowView view(SocialFlowBranch branch, List<String> flows, int attemptsRemaining,
 			Instant canResendAt, @Nullable String mobile) {
-		return new PendingSocialFlowView(branch, flows, NOW.plusSeconds(600), attemptsRemaining, 5, canResendAt);
+		return new PendingSocialFlowView(branch, flows, NOW.plusSeconds(600), attemptsRemaining, canResendAt, mobile);
 	}
 
 	static MockHttpServletRequestBuilder page(String path, @Nullable PendingSocialFlowView flow) {
@@ -154,6 +154,7 @@ class IdaasSocialFlowPageGeneratingFilterTests {
 			.contains("data-captcha-url=\"/idaas/mfa/captcha\"")
 			.contains("<input type=\"hidden\" name=\"method\" value=\"VERIFY_PHONE\">")
 			.contains("<form id=\"idaas-verify-form\" method=\"post\" action=\"/idaas/mfa\">")
+			.contains("<p id=\"idaas-mfa-target\">The code goes to 138****5678</p>")
 			.contains(">Verify and sign in</button>")
 			.doesNotContain("name=\"target\"")
 			.doesNotContain("data-idaas-copy-from");
@@ -164,7 +165,9 @@ class IdaasSocialFlowPageGeneratingFilterTests {
 		String html = html(page("/idaas/mfa", view(SocialFlowBranch.MFA_AUTH, List.of("VERIFY_PHONE"), 5, NOW,
 				"138****5678"))
 			.header("Accept-Language", "zh"));
-		assertThat(html).contains("<h1>确认是您本人</h1>").contains(">验证并登录</button>");
+		assertThat(html).contains("<h1>确认是您本人</h1>")
+			.contains("<p id=\"idaas-mfa-target\">验证码将发送至 138****5678</p>")
+			.contains(">验证并登录</button>");
 	}
 
 	@Test
