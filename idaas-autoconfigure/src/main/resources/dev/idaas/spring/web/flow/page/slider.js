@@ -148,7 +148,7 @@
 		}
 		this.background.onload = ready;
 		this.piece.onload = ready;
-		this.stage.style.maxWidth = puzzle.width + 'px';
+		this.root.style.maxWidth = puzzle.width + 'px';
 		this.stage.style.aspectRatio = puzzle.width + ' / ' + puzzle.height;
 		this.background.src = puzzle.background;
 		this.piece.src = puzzle.piece;
