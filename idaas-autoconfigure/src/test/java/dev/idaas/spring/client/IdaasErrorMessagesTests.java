@@ -31,11 +31,17 @@ class IdaasErrorMessagesTests {
 				Arguments.of("IDAAS.SDK.PARAM.0003", "The app is not registered, please register the app first",
 						"应用未注册,请先注册应用"),
 				Arguments.of("IDAAS.SDK.PARAM.0011", "Apple authorization code cannot be empty", "Apple授权码不能为空"),
-				Arguments.of("IDAAS.SDK.PARAM.0016", "IdToken invalid or expired", "IdToken无效或已过期"),
+				Arguments.of("IDAAS.SDK.PARAM.0016", "IdToken is invalid or expired", "IdToken无效或已过期"),
 				Arguments.of("IDAAS.SDK.PARAM.0022", "Session token cannot be empty", "会话令牌不能为空"),
 				Arguments.of("IDAAS.SDK.PARAM.0023", "Invalid or expired session token", "会话令牌无效或已过期"),
 				Arguments.of("IDAAS.SDK.COM.0002", "System busy, please try again later", "系统繁忙,请稍后再试"),
 				Arguments.of("IDAAS.SDK.USER.0039", "User is disabled", "用户已被禁用"),
+				Arguments.of("IDAAS.SDK.CAPTCHA.0002", "Graphic verification code verification failed", "图形验证码校验失败"),
+				Arguments.of("IDAAS.SDK.CAPTCHA.0006", "The verification code could not be sent, please try again later",
+						"验证码发送失败,请稍后再试"),
+				Arguments.of("IDAAS.SDK.CAPTCHA.0007", "Incorrect verification code", "验证码错误"),
+				Arguments.of("IDAAS.SDK.COMMON.1007", "The sign-in has expired, please sign in again",
+						"登录已过期,请重新登录"),
 				Arguments.of("IDAAS.STARTER.UPSTREAM_UNAVAILABLE",
 						"The identity service is unavailable, please try again later", "身份服务暂时不可用,请稍后再试"),
 				Arguments.of("IDAAS.STARTER.UPSTREAM_TIMEOUT",
@@ -92,6 +98,15 @@ class IdaasErrorMessagesTests {
 	void getMessageWhenUnknownCodeWithVendorMessageThenVendorMessage() {
 		assertThat(this.messages.getMessage("IDAAS.SDK.NEW.0001", "Brand new error", Locale.CHINESE))
 			.isEqualTo("Brand new error");
+	}
+
+	@Test
+	void getMessageWhenVendorMessageHasFormatCharactersOrIsOverlongThenReplacedAndCut() {
+		assertThat(this.messages.getMessage("IDAAS.SDK.NEW.0001", "a\u202eb\u2028c\u200bd", Locale.ENGLISH))
+			.isEqualTo("a?b?c?d");
+		assertThat(this.messages.getMessage("IDAAS.SDK.NEW.0001", "\uD83D\uDE00".repeat(150), Locale.ENGLISH))
+			.hasSize(200)
+			.isEqualTo("\uD83D\uDE00".repeat(100));
 	}
 
 	@Test

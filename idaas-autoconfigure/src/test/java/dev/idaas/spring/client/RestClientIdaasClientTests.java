@@ -175,6 +175,24 @@ class RestClientIdaasClientTests {
 				STATE_TOKEN, List.of("VERIFY_EMAIL")));
 	}
 
+	@ParameterizedTest
+	@ValueSource(strings = { "MFA_AUTH", " mfa_auth " })
+	void loginWithAppleWhenMfaAuthThenSecondFactorRequired(String status) {
+		enqueue(200, "{\"status\":\"" + status + "\",\"state_token\":\"" + STATE_TOKEN + "\"}");
+		AppleLoginResult result = this.client.loginWithApple(CODE, DEVICE);
+		assertThat(result).isEqualTo(new AppleLoginResult.SecondFactorRequired(STATE_TOKEN));
+		assertThat(result.toString()).doesNotContain(STATE_TOKEN);
+		assertThat(this.server.getRequestCount()).isEqualTo(1);
+	}
+
+	@Test
+	void loginWithAppleWhenMfaAuthWithoutStateTokenThenProtocolError() {
+		enqueue(200, "{\"status\":\"MFA_AUTH\"}");
+		assertThatExceptionOfType(IdaasApiException.class).isThrownBy(() -> this.client.loginWithApple(CODE, DEVICE))
+			.satisfies((ex) -> assertThat(ex.getCategory()).isEqualTo(IdaasErrorCategory.PROTOCOL))
+			.satisfies((ex) -> assertThat(ex.getErrorCode()).isEqualTo(IdaasErrorCodes.MALFORMED_RESPONSE));
+	}
+
 	@Test
 	void loginWithAppleWhenAccessDeniedThenAccessDenied() {
 		enqueue(200, "{\"status\":\"ACCESS_DENIED\"}");
@@ -236,7 +254,15 @@ class RestClientIdaasClientTests {
 						IdaasErrorCategory.CLIENT_CONFIGURATION),
 				Arguments.of("IDAAS.SDK.PARAM.0011", 400, "Apple authorization code cannot be empty",
 						IdaasErrorCategory.INVALID_REQUEST),
-				Arguments.of("IDAAS.SDK.PARAM.0016", 400, "IdToken invalid or expired",
+				Arguments.of("IDAAS.SDK.PARAM.0016", 400, "IdToken is invalid or expired",
+						IdaasErrorCategory.INVALID_REQUEST),
+				Arguments.of("IDAAS.SDK.CAPTCHA.0002", 400, "Graphic verification code verification failed",
+						IdaasErrorCategory.INVALID_REQUEST),
+				Arguments.of("IDAAS.SDK.CAPTCHA.0006", 400, "The verification code could not be sent, please try again later",
+						IdaasErrorCategory.INVALID_REQUEST),
+				Arguments.of("IDAAS.SDK.CAPTCHA.0007", 400, "Incorrect verification code",
+						IdaasErrorCategory.INVALID_REQUEST),
+				Arguments.of("IDAAS.SDK.COMMON.1007", 400, "The sign-in has expired, please sign in again",
 						IdaasErrorCategory.INVALID_REQUEST),
 				Arguments.of("IDAAS.SDK.USER.0039", 400, "User is disabled", IdaasErrorCategory.USER_DISABLED),
 				Arguments.of("IDAAS.SDK.COM.0002", 500, "System busy, please try again later",
@@ -391,13 +417,14 @@ class RestClientIdaasClientTests {
 	}
 
 	@Test
-	void loginWithAppleWhenUnknownErrorCodeThenUnknownKeepingRawCode() {
+	void loginWithAppleWhenUnknownErrorCodeThenVendorRefusedKeepingRawCodeAndVendorMessage() {
 		enqueue(400, errorBody("IDAAS.SDK.FOO.9999", "Something new"));
 		IdaasApiException ex = assertThatExceptionOfType(IdaasApiException.class)
 			.isThrownBy(() -> this.client.loginWithApple(CODE, DEVICE))
 			.actual();
 		assertThat(ex.getErrorCode()).isEqualTo("IDAAS.SDK.FOO.9999");
-		assertThat(ex.getCategory()).isEqualTo(IdaasErrorCategory.UNKNOWN);
+		assertThat(ex.getCategory()).isEqualTo(IdaasErrorCategory.VENDOR_REFUSED);
+		assertThat(ex.getHttpStatus()).isEqualTo(400);
 		assertThat(ex.getVendorMessage()).isEqualTo("Something new");
 		assertThat(ex.getMessage()).isEqualTo("IDAAS.SDK.FOO.9999: Something new");
 		assertThat(ex.getLocalizedMessage(Locale.CHINESE)).isEqualTo("Something new");
@@ -414,10 +441,39 @@ class RestClientIdaasClientTests {
 	}
 
 	@Test
+	void loginWithAppleWhenUnknownErrorCodeWithOverlongControlCharacterMessageThenSanitized() {
+		String message = "Line one\\r\\nFAKE LOG LINE\\u202e" + "x".repeat(300);
+		enqueue(400, errorBody("IDAAS.SDK.FOO.0001", message));
+		IdaasApiException ex = assertThatExceptionOfType(IdaasApiException.class)
+			.isThrownBy(() -> this.client.loginWithApple(CODE, DEVICE))
+			.actual();
+		assertThat(ex.getCategory()).isEqualTo(IdaasErrorCategory.VENDOR_REFUSED);
+		assertThat(ex.getVendorMessage()).hasSize(200)
+			.startsWith("Line one??FAKE LOG LINE?xxx")
+			.doesNotContain("\r")
+			.doesNotContain("\n")
+			.doesNotContain("\u202e");
+		assertThat(ex.getLocalizedMessage(Locale.ENGLISH)).isEqualTo(ex.getVendorMessage());
+		assertThat(ex.getMessage()).doesNotContain("\r").doesNotContain("\n").doesNotContain("\u202e");
+	}
+
+	@Test
+	void loginWithAppleWhenUnknownErrorCodeWithoutMessageThenGenericText() {
+		enqueue(400, "{\"error_code\":\"IDAAS.SDK.FOO.0002\"}");
+		IdaasApiException ex = assertThatExceptionOfType(IdaasApiException.class)
+			.isThrownBy(() -> this.client.loginWithApple(CODE, DEVICE))
+			.actual();
+		assertThat(ex.getCategory()).isEqualTo(IdaasErrorCategory.VENDOR_REFUSED);
+		assertThat(ex.getVendorMessage()).isNull();
+		assertThat(ex.getLocalizedMessage(Locale.ENGLISH)).isEqualTo("Identity service error IDAAS.SDK.FOO.0002");
+	}
+
+	@Test
 	void loginWithAppleWhenErrorCodeHasControlCharactersThenKeptPrintable() {
 		enqueue(400, errorBody("IDAAS.SDK.FOO\\r\\nFAKE LOG LINE", "x"));
 		assertThatExceptionOfType(IdaasApiException.class).isThrownBy(() -> this.client.loginWithApple(CODE, DEVICE))
 			.satisfies((ex) -> assertThat(ex.getErrorCode()).isEqualTo("IDAAS.SDK.FOO??FAKE LOG LINE"))
+			.satisfies((ex) -> assertThat(ex.getCategory()).isEqualTo(IdaasErrorCategory.UNKNOWN))
 			.satisfies((ex) -> assertThat(ex.getMessage()).doesNotContain("\r").doesNotContain("\n"));
 	}
 

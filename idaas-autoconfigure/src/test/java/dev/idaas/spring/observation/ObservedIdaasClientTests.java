@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.idaas.spring.client.AppleLoginResult;
+import dev.idaas.spring.client.CaptchaChallenge;
 import dev.idaas.spring.client.DeviceContext;
 import dev.idaas.spring.client.IdaasApiException;
 import dev.idaas.spring.client.RestClientIdaasClient;
@@ -137,14 +138,39 @@ class ObservedIdaasClientTests {
 				this.simulator.clientId());
 		ObservedIdaasSocialFlowClient social = new ObservedIdaasSocialFlowClient(delegate, this.registry);
 		String stateToken = "not-a-state-token";
-		social.sendVerificationCode(VerificationChannel.SMS, "13800000001", VerificationPurpose.BIND_MOBILE_SMS, DEVICE);
+		social.sendVerificationCode(VerificationChannel.SMS, "13800000001", VerificationPurpose.BIND_MOBILE_SMS,
+				this.simulator.issueCaptchaToken("13800000001"), DEVICE);
 		assertThatExceptionOfType(IdaasApiException.class).isThrownBy(
 				() -> social.bind(stateToken, VerificationChannel.SMS, "13800000001", "123456", DEVICE));
 		assertThat(this.stopped).hasSize(2);
 		assertThat(tags(this.stopped.get(0))).containsEntry("endpoint", "send-code").containsEntry("outcome", "CODE_SENT");
 		assertThat(tags(this.stopped.get(1))).containsEntry("endpoint", "bind")
-			.containsEntry("error_code", "IDAAS.SDK.PARAM.0016");
+			.containsEntry("error_code", "IDAAS.SDK.COMMON.1007");
 		assertThat(this.stopped.get(1).toString()).doesNotContain(stateToken).doesNotContain("123456");
+	}
+
+	@Test
+	void secondFactorFlowWhenObservedThenEveryCallTaggedAndNoValueInContexts() {
+		this.simulator.requireSecondFactor(this.alice, true);
+		RestClientIdaasSocialFlowClient delegate = new RestClientIdaasSocialFlowClient(RestClientIdaasClient
+			.createRestClient(RestClient.builder(), this.simulator.baseUrl(), Duration.ofSeconds(2), Duration.ofSeconds(5)),
+				this.simulator.clientId());
+		ObservedIdaasSocialFlowClient social = new ObservedIdaasSocialFlowClient(delegate, this.registry);
+		AppleLoginResult login = this.client.loginWithApple(this.simulator.issueAppleCode(this.alice), DEVICE);
+		String stateToken = ((AppleLoginResult.SecondFactorRequired) login).stateToken();
+		String mobile = social.getMobileOnFile(stateToken, DEVICE);
+		CaptchaChallenge challenge = social.getCaptcha(DEVICE);
+		String captchaToken = social.verifyCaptcha(challenge.token(),
+				this.simulator.captchaSolutionX(challenge.token()), mobile, DEVICE);
+		social.sendVerificationCode(VerificationChannel.SMS, mobile, VerificationPurpose.MFA_AUTH_SMS, captchaToken,
+				DEVICE);
+		social.verifySecondFactor(stateToken, VerificationChannel.SMS, mobile, "123456", DEVICE);
+		assertThat(this.stopped).extracting((context) -> tags(context).get("endpoint") + ":" + tags(context).get("outcome"))
+			.containsExactly("login:MFA_AUTH", "mobile-by-token:SUCCESS", "captcha:CAPTCHA_ISSUED",
+					"captcha-verify:CAPTCHA_PASSED", "send-code:CODE_SENT", "mfa:SUCCESS");
+		assertThat(this.stopped.toString()).doesNotContain(stateToken)
+			.doesNotContain(challenge.token())
+			.doesNotContain(mobile);
 	}
 
 	private static Map<String, String> tags(Observation.Context context) {

@@ -243,6 +243,49 @@ class IdaasLoginFilterTests {
 	}
 
 	@Test
+	void jsonLoginWhenVendorCodeUnknownToStarterThen400WithVendorsOwnMessage() throws Exception {
+		this.idaas.failNextWith(400, "IDAAS.SDK.RISK.0001", "登录环境存在风险,请稍后再试");
+		String code = this.idaas.issueAppleCode(this.alice);
+		MvcResult result = this.mvc
+			.perform(post(LOGIN).contentType(MediaType.APPLICATION_JSON).header("Accept-Language", "zh").content(json(code)))
+			.andExpect(status().isBadRequest())
+			.andReturn();
+		assertThat(result.getResponse().getContentAsString(StandardCharsets.UTF_8))
+			.isEqualTo("{\"error_code\":\"IDAAS.SDK.RISK.0001\",\"error_msg\":\"登录环境存在风险,请稍后再试\"}");
+		assertThat(this.idaas.loginRequestCount()).isEqualTo(1);
+	}
+
+	@Test
+	void jsonLoginWhenVendorMessageHasControlCharactersThenSanitizedInAnswer() throws Exception {
+		this.idaas.failNextWith(400, "IDAAS.SDK.RISK.0002", "Try later\r\n<script>" + "z".repeat(300));
+		String code = this.idaas.issueAppleCode(this.alice);
+		this.mvc.perform(post(LOGIN).contentType(MediaType.APPLICATION_JSON).content(json(code)))
+			.andExpect(status().isBadRequest())
+			.andExpect(jsonPath("$.error_code").value("IDAAS.SDK.RISK.0002"))
+			.andExpect(jsonPath("$.error_msg").value(("Try later??<script>" + "z".repeat(300)).substring(0, 200)));
+	}
+
+	@Test
+	void formLoginWhenVendorCodeUnknownToStarterThenLoginPageShowsVendorsMessage() throws Exception {
+		this.idaas.failNextWith(400, "IDAAS.SDK.RISK.0001", "Sign-in from this device is blocked");
+		String code = this.idaas.issueAppleCode(this.alice);
+		MockHttpSession session = new MockHttpSession();
+		this.mvc.perform(post(LOGIN).param("code", code).session(session).with(csrf()))
+			.andExpect(status().isFound())
+			.andExpect(redirectedUrl("/login?error&code=IDAAS.SDK.RISK.0001"));
+		MvcResult page = this.mvc
+			.perform(get("/login").param("error", "").param("code", "IDAAS.SDK.RISK.0001").session(session))
+			.andExpect(status().isOk())
+			.andReturn();
+		assertThat(page.getResponse().getContentAsString(StandardCharsets.UTF_8)).contains(
+				"<p class=\"error\" role=\"alert\">Sign-in from this device is blocked <code>IDAAS.SDK.RISK.0001</code></p>");
+		MvcResult elsewhere = this.mvc.perform(get("/login").param("error", "").param("code", "IDAAS.SDK.RISK.0001"))
+			.andReturn();
+		assertThat(elsewhere.getResponse().getContentAsString(StandardCharsets.UTF_8))
+			.contains("Identity service error IDAAS.SDK.RISK.0001");
+	}
+
+	@Test
 	void jsonLoginWhenMalformedUpstreamThen502() throws Exception {
 		this.idaas.malformedNext(Malformation.TRUNCATED_JSON);
 		String code = this.idaas.issueAppleCode(this.alice);

@@ -861,6 +861,24 @@ public final class IdaasSimulator implements AutoCloseable {
 	}
 
 	/**
+	 * Answers the next SDK call, without processing it, with an error of the vendor's shape that
+	 * the simulator does not otherwise send: {@code {"error_code":..,"error_msg":..}}, e.g. a code
+	 * the starter does not know.
+	 * @param httpStatus the status (4xx or 5xx)
+	 * @param errorCode the {@code error_code}
+	 * @param errorMessage the {@code error_msg}
+	 * @return this simulator
+	 * @since 0.1
+	 */
+	public synchronized IdaasSimulator failNextWith(int httpStatus, String errorCode, String errorMessage) {
+		Checks.isTrue(httpStatus >= 400 && httpStatus < 600, "httpStatus must be 4xx or 5xx");
+		Checks.hasText(errorCode, "errorCode cannot be empty");
+		Checks.notNull(errorMessage, "errorMessage cannot be null");
+		this.sdkFaults.add(new Fault.VendorError(httpStatus, errorCode, errorMessage));
+		return this;
+	}
+
+	/**
 	 * Processes the next SDK call normally but holds its response headers back for this long,
 	 * to provoke a client's read timeout (an Apple code is consumed all the same).
 	 * @param delay the delay
@@ -1253,6 +1271,12 @@ public final class IdaasSimulator implements AutoCloseable {
 		Language language = Language.of(request.getHeaders().get("X-L"));
 		if (fault instanceof Fault.Fail fail) {
 			return error(fail.httpStatus(), IdaasSimulatorError.SYSTEM_BUSY, language);
+		}
+		if (fault instanceof Fault.VendorError vendorError) {
+			Map<String, Object> error = new LinkedHashMap<>();
+			error.put("error_code", vendorError.errorCode());
+			error.put("error_msg", vendorError.errorMessage());
+			return json(vendorError.httpStatus(), error);
 		}
 		if (fault instanceof Fault.Malformed malformed && malformed.malformation() == Malformation.HTML_BAD_GATEWAY) {
 			return new MockResponse.Builder().code(502)
@@ -2000,6 +2024,9 @@ public final class IdaasSimulator implements AutoCloseable {
 	private sealed interface Fault {
 
 		record Fail(int httpStatus) implements Fault {
+		}
+
+		record VendorError(int httpStatus, String errorCode, String errorMessage) implements Fault {
 		}
 
 		record Delay(Duration delay) implements Fault {
