@@ -26,6 +26,7 @@ import dev.idaas.spring.web.IdaasLoginPageGeneratingFilter;
 import dev.idaas.spring.web.flow.IdaasSocialFlowFilter;
 import dev.idaas.spring.web.flow.IdaasSocialFlowService;
 import dev.idaas.spring.web.flow.PendingSocialFlowRepository;
+import dev.idaas.spring.web.flow.InMemoryVerificationRateLimiter;
 import dev.idaas.spring.web.flow.VerificationRateLimiter;
 import dev.idaas.spring.web.flow.page.IdaasSocialFlowResourcesFilter;
 import dev.idaas.spring.web.session.RedisIdTokenRefreshLock;
@@ -113,9 +114,10 @@ public final class IdaasWebSecurityAutoConfiguration {
 	@ConditionalOnMissingBean
 	IdaasSocialFlowService idaasSocialFlowService(IdaasSocialFlowClient socialFlowClient,
 			PendingSocialFlowRepository pendingFlowRepository, DeviceContextResolver deviceContextResolver,
-			VerificationRateLimiter rateLimiter) {
+			ObjectProvider<VerificationRateLimiter> rateLimiter) {
 		DefaultIdaasSocialFlowService service = new DefaultIdaasSocialFlowService(socialFlowClient,
-				pendingFlowRepository, deviceContextResolver, rateLimiter);
+				pendingFlowRepository, deviceContextResolver,
+				rateLimiter.getIfAvailable(InMemoryVerificationRateLimiter::new));
 		IdaasProperties.Login login = this.properties.getLogin();
 		service.setPendingFlowTimeout(login.getPendingFlowTimeout());
 		service.setCodeResendInterval(login.getCodeResendInterval());

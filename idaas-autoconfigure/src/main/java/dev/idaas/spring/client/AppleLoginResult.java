@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.List;
 
 import org.springframework.util.Assert;
-import dev.idaas.spring.web.flow.PendingSocialFlow;
 
 /**
  * What IDaaS answered to an Apple login: signed in, a pending bind/register flow, or access

@@ -239,11 +239,10 @@ class IdaasAutoConfigurationTests {
 	}
 
 	@Test
-	void autoConfigurationWhenCodeSendLimitsSetThenSocialFlowServiceUsesThem() {
-		this.webRunner.withPropertyValues("idaas.login.max-code-sends=3", "idaas.login.code-resend-interval=45s")
+	void autoConfigurationWhenCodeResendIntervalSetThenSocialFlowServiceUsesIt() {
+		this.webRunner.withPropertyValues("idaas.login.code-resend-interval=45s")
 			.run((context) -> assertThat(context).getBean(IdaasSocialFlowService.class)
 				.isInstanceOf(DefaultIdaasSocialFlowService.class)
-				.hasFieldOrPropertyWithValue("maxCodeSends", 3)
 				.hasFieldOrPropertyWithValue("codeResendInterval", Duration.ofSeconds(45)));
 	}
 

@@ -3,6 +3,7 @@ package dev.idaas.spring.observation;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -10,7 +11,12 @@ import org.junit.jupiter.api.Test;
 import dev.idaas.spring.authentication.AppleAuthorizationCodeAuthenticationToken;
 import dev.idaas.spring.authentication.IdaasAuthenticationException;
 import dev.idaas.spring.authentication.IdaasAuthenticationFailureEvent;
+import dev.idaas.spring.authentication.IdaasAuthenticationToken;
+import dev.idaas.spring.authentication.IdaasSessionState;
+import dev.idaas.spring.authentication.IdaasSocialFlowAuthenticationToken;
 import dev.idaas.spring.authentication.IdaasSocialFlowRequiredException;
+import dev.idaas.spring.client.VerificationChannel;
+import dev.idaas.spring.web.flow.SocialFlowAuthenticationDetails;
 import dev.idaas.spring.client.AppleLoginResult;
 import dev.idaas.spring.client.DeviceContext;
 import dev.idaas.spring.client.IdaasErrorCategory;
@@ -23,6 +29,10 @@ import org.springframework.security.authentication.TestingAuthenticationToken;
 import org.springframework.security.authentication.event.AuthenticationFailureBadCredentialsEvent;
 import org.springframework.security.authentication.event.AuthenticationSuccessEvent;
 import org.springframework.security.authentication.BadCredentialsException;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.security.oauth2.core.oidc.OidcIdToken;
+import org.springframework.security.oauth2.core.oidc.user.DefaultOidcUser;
+import org.springframework.security.web.authentication.WebAuthenticationDetails;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -76,6 +86,49 @@ class IdaasSessionMetricsTests {
 				request);
 		this.metrics.onApplicationEvent(new IdaasAuthenticationFailureEvent(request, required));
 		assertThat(this.registry.get("idaas.logins").tag("result", "USER_REGISTER").counter().count()).isEqualTo(1);
+	}
+
+	@Test
+	void onApplicationEventWhenFlowFinishFailsOrNeedsSecondFactorThenCountedWithFlowBranch() {
+		IdaasSocialFlowAuthenticationToken finish = new IdaasSocialFlowAuthenticationToken(SocialFlowBranch.SOCIAL_BIND,
+				"state", VerificationChannel.SMS, "+8613800000000", "123456",
+				new DeviceContext("ios17", "device-12345678", null, "JUnit", null), "flow-1", null);
+		this.metrics.onApplicationEvent(new IdaasAuthenticationFailureEvent(finish, new IdaasAuthenticationException(
+				"IDAAS.SDK.CAPTCHA.0007", "Incorrect verification code", IdaasErrorCategory.INVALID_REQUEST, null)));
+		this.metrics.onApplicationEvent(new IdaasAuthenticationFailureEvent(finish, new IdaasSocialFlowRequiredException(
+				new AppleLoginResult.PendingSocialFlow(SocialFlowBranch.MFA_AUTH, "state-2", List.of()), finish)));
+		assertThat(this.registry.get("idaas.logins").tags("result", "IDAAS.SDK.CAPTCHA.0007", "branch", "SOCIAL_BIND")
+			.counter()
+			.count()).isEqualTo(1);
+		assertThat(this.registry.get("idaas.logins").tags("result", "MFA_AUTH", "branch", "SOCIAL_BIND")
+			.counter()
+			.count()).isEqualTo(1);
+		assertThat(this.registry.find("idaas.logins").tag("branch", "APPLE").counters()).isEmpty();
+	}
+
+	@Test
+	void onApplicationEventWhenSignedInThenCountedByBranchOfTheDetails() {
+		MockHttpServletRequest request = new MockHttpServletRequest();
+		request.setAttribute(SocialFlowAuthenticationDetails.class.getName() + ".BRANCH", SocialFlowBranch.MFA_AUTH);
+		IdaasAuthenticationToken afterMfa = signedIn();
+		afterMfa.setDetails(new SocialFlowAuthenticationDetails(request));
+		IdaasAuthenticationToken afterApple = signedIn();
+		afterApple.setDetails(new WebAuthenticationDetails(new MockHttpServletRequest()));
+		this.metrics.onApplicationEvent(new AuthenticationSuccessEvent(afterMfa));
+		this.metrics.onApplicationEvent(new AuthenticationSuccessEvent(afterApple));
+		this.metrics.onApplicationEvent(new AuthenticationSuccessEvent(signedIn()));
+		assertThat(this.registry.get("idaas.logins").tags("result", "SUCCESS", "branch", "MFA_AUTH").counter().count())
+			.isEqualTo(1);
+		assertThat(this.registry.get("idaas.logins").tags("result", "SUCCESS", "branch", "APPLE").counter().count())
+			.isEqualTo(2);
+	}
+
+	private static IdaasAuthenticationToken signedIn() {
+		Instant now = Instant.now();
+		OidcIdToken idToken = new OidcIdToken("id-token", now, now.plusSeconds(300), Map.of("sub", "alice"));
+		DefaultOidcUser user = new DefaultOidcUser(List.of(), idToken);
+		return new IdaasAuthenticationToken(user, List.of(),
+				new IdaasSessionState("session", now.plusSeconds(3600), now, 0));
 	}
 
 	@Test

@@ -129,7 +129,7 @@ class HostileInputTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "/idaas/bind", "/idaas/register" })
+	@ValueSource(strings = { "/idaas/bind", "/idaas/register", "/idaas/mfa" })
 	void finishWhenNoPendingFlowThenConflictAndNoUpstreamCall(String url) throws Exception {
 		this.idaas.resetRecordsAndFaults();
 		MockHttpSession session = new MockHttpSession();

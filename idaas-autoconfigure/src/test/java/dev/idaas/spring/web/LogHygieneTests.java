@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -80,6 +82,11 @@ class LogHygieneTests {
 	private static final String UA = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X)";
 
 	private static final SecureRandom random = new SecureRandom();
+
+	/**
+	 * The puzzle token of a captcha check and the captcha_token of a send.
+	 */
+	private static final Pattern CAPTCHA_TOKENS = Pattern.compile("\"(?:token|captcha_token)\"\\s*:\\s*\"([^\"]+)\"");
 
 	static final MutableClock refresherClock = new MutableClock(Instant.now());
 
@@ -167,8 +174,9 @@ class LogHygieneTests {
 		MockHttpSession bind = session();
 		perform(json(post("/login/idaas/apple"), bind,
 				"{\"code\":\"" + secret("apple code (bind)", this.idaas.issueSocialBindCode()) + "\"}"), 200);
-		perform(json(post("/idaas/bind/code"), bind,
-				"{\"method\":\"VERIFY_PHONE\",\"target\":\"" + bob.mobile() + "\"}"), 200);
+		perform(get("/idaas/bind/captcha").session(bind).with(requestedSession(bind)), 200);
+		perform(json(post("/idaas/bind/code"), bind, "{\"method\":\"VERIFY_PHONE\",\"target\":\"" + bob.mobile()
+				+ "\",\"captcha_x\":" + this.idaas.captchaSolutionX() + "}"), 200);
 		perform(json(post("/idaas/bind"), bind, "{\"method\":\"VERIFY_PHONE\",\"target\":\"" + bob.mobile()
 				+ "\",\"verify_code\":\"Wr" + randomToken(6) + "\"}"), 400);
 		perform(json(post("/idaas/bind"), bind, "{\"method\":\"VERIFY_PHONE\",\"target\":\"" + bob.mobile()
@@ -180,8 +188,9 @@ class LogHygieneTests {
 		String email = "carol" + System.nanoTime() + "@example.com";
 		perform(json(post("/login/idaas/apple"), register,
 				"{\"code\":\"" + secret("apple code (register)", this.idaas.issueUserRegisterCode()) + "\"}"), 200);
-		perform(json(post("/idaas/register/code"), register,
-				"{\"method\":\"VERIFY_EMAIL\",\"target\":\"" + email + "\"}"), 200);
+		perform(get("/idaas/register/captcha").session(register).with(requestedSession(register)), 200);
+		perform(json(post("/idaas/register/code"), register, "{\"method\":\"VERIFY_EMAIL\",\"target\":\"" + email
+				+ "\",\"captcha_x\":" + this.idaas.captchaSolutionX() + "}"), 200);
 		perform(json(post("/idaas/register"), register, "{\"method\":\"VERIFY_EMAIL\",\"target\":\"" + email
 				+ "\",\"verify_code\":\"" + verificationCode + "\"}"), 200);
 		collectSignedIn("register", register);
@@ -222,11 +231,17 @@ class LogHygieneTests {
 			secret("session-token header of " + request.path(), request.header("session-token"));
 			secret("X-state-token header of " + request.path(), request.header("X-state-token"));
 			secret("device fingerprint", request.header("X-device-fingerprint"));
+			Matcher token = CAPTCHA_TOKENS.matcher(request.body());
+			while (token.find()) {
+				secret("captcha token in " + request.path(), token.group(1));
+			}
 		}
 		for (SentVerificationCode sent : this.idaas.sentVerificationCodes()) {
 			secret("sent verification code", sent.code());
 		}
-		assertThat(this.secrets.keySet()).anyMatch((what) -> what.startsWith("X-state-token header of /api/v2/sdk/social/bind"))
+		assertThat(this.secrets.keySet()).anyMatch((what) -> what.startsWith("captcha token in /api/v2/sdk/captcha/verify"))
+			.anyMatch((what) -> what.startsWith("captcha token in /api/v2/sdk/sms/send"))
+			.anyMatch((what) -> what.startsWith("X-state-token header of /api/v2/sdk/social/bind"))
 			.anyMatch((what) -> what.startsWith("X-state-token header of /api/v2/sdk/social/register-bind"))
 			.anyMatch((what) -> what.startsWith("session-token header"));
 	}

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.idaas.spring.authentication.IdaasAuthenticationFailureEvent;
 import dev.idaas.spring.authentication.IdaasAuthenticationToken;
+import dev.idaas.spring.authentication.IdaasSocialFlowAuthenticationToken;
 import dev.idaas.spring.client.SocialFlowBranch;
 import dev.idaas.spring.client.VerificationChannel;
 import dev.idaas.spring.test.simulator.IdaasSimulator;
@@ -109,6 +110,7 @@ class IdaasSocialFlowFilterTests {
 		this.idaas.registerUser(this.alice);
 		this.rateLimiter.calls.clear();
 		this.rateLimiter.refuseNext.set(false);
+		this.meterRegistry.clear();
 		events.clear();
 	}
 
@@ -208,24 +210,25 @@ class IdaasSocialFlowFilterTests {
 	void sendCodeWhenWrongSlideThenCaptcha0002PuzzleConsumedAndNewPuzzleWorks() throws Exception {
 		MockHttpSession session = login(this.idaas.issueSocialBindCode(), "SOCIAL_BIND");
 		fetchPuzzle(session, "/idaas/bind");
-		int wrongX = (this.idaas.captchaSolutionX() > 150) ? this.idaas.captchaSolutionX() - 40
-				: this.idaas.captchaSolutionX() + 40;
+		int rightX = this.idaas.captchaSolutionX();
+		int wrongX = (rightX > 150) ? rightX - 40 : rightX + 40;
 		this.mvc.perform(sendCode(session, "/idaas/bind", wrongX).header("Accept-Language", "zh"))
 			.andExpect(status().isBadRequest())
 			.andExpect(jsonPath("$.error_code").value("IDAAS.SDK.CAPTCHA.0002"))
 			.andExpect(jsonPath("$.error_msg").value("图形验证码校验失败"));
-		assertThat(this.idaas.sentVerificationCodes()).isEmpty();
+		assertThat(this.idaas.requestCount(IdaasSimulator.SMS_SEND_PATH)).isZero();
 		assertThat(this.idaas.requestCount(IdaasSimulator.CAPTCHA_VERIFY_PATH)).isEqualTo(1);
 
 		// the same puzzle cannot be tried again: refused here, IDaaS not asked
-		this.mvc.perform(sendCode(session, "/idaas/bind", this.idaas.captchaSolutionX()))
+		this.mvc.perform(sendCode(session, "/idaas/bind", rightX))
 			.andExpect(status().isBadRequest())
 			.andExpect(jsonPath("$.error_code").value("IDAAS.SDK.CAPTCHA.0002"));
 		assertThat(this.idaas.requestCount(IdaasSimulator.CAPTCHA_VERIFY_PATH)).isEqualTo(1);
 
 		fetchPuzzle(session, "/idaas/bind");
 		perform(sendCode(session, "/idaas/bind", this.idaas.captchaSolutionX()), 200);
-		assertThat(this.idaas.sentVerificationCodes()).hasSize(1);
+		assertThat(this.idaas.requestCount(IdaasSimulator.SMS_SEND_PATH)).isEqualTo(1);
+		assertThat(lastSentCode().recipient()).isEqualTo(this.alice.mobile());
 	}
 
 	@Test
@@ -271,7 +274,7 @@ class IdaasSocialFlowFilterTests {
 			.andExpect(status().isBadRequest())
 			.andExpect(jsonPath("$.error_code").value("IDAAS.STARTER.INVALID_VERIFICATION"));
 		assertThat(this.idaas.requestCount(IdaasSimulator.CAPTCHA_VERIFY_PATH)).isZero();
-		assertThat(this.idaas.sentVerificationCodes()).isEmpty();
+		assertThat(this.idaas.requestCount(IdaasSimulator.SMS_SEND_PATH)).isZero();
 
 		perform(json(post("/idaas/mfa/code"), session, "{\"captcha_x\":" + this.idaas.captchaSolutionX() + "}"), 200);
 		SentVerificationCode sent = lastSentCode();
@@ -358,7 +361,10 @@ class IdaasSocialFlowFilterTests {
 			.andExpect(status().isBadRequest())
 			.andExpect(jsonPath("$.error_msg").value("Incorrect verification code"));
 		assertThat(stored(session).failedAttempts()).isEqualTo(2);
-		assertThat(events).filteredOn(IdaasAuthenticationFailureEvent.class::isInstance).hasSize(2);
+		assertThat(events).filteredOn(IdaasAuthenticationFailureEvent.class::isInstance)
+			.hasSize(2)
+			.allSatisfy((event) -> assertThat(event.getAuthentication())
+				.isInstanceOf(IdaasSocialFlowAuthenticationToken.class));
 		assertThat(loginCount("IDAAS.SDK.CAPTCHA.0007", "SOCIAL_BIND")).isEqualTo(2);
 		PendingSocialFlowView view = pageView(session, "/idaas/bind");
 		assertThat(view.attemptsRemaining()).isEqualTo(3);
@@ -541,7 +547,7 @@ class IdaasSocialFlowFilterTests {
 		assertThat(view.allows("VERIFY_PHONE")).isFalse();
 		assertThat(view.attemptsRemaining()).isEqualTo(5);
 		assertThat(view.mobile()).isNull();
-		assertThat(view.canResendAt()).isBeforeOrEqualTo(clock.instant());
+		assertThat(view.canResendAt()).as("no code sent yet: now").isEqualTo(stored(session).createdAt());
 		assertThat(view.toString()).doesNotContain(stored(session).stateToken());
 		MvcResult none = this.mvc.perform(get("/idaas/bind").session(new MockHttpSession())).andReturn();
 		assertThat(none.getRequest().getAttribute(IdaasSocialFlowFilter.PENDING_FLOW_ATTRIBUTE)).isNull();
@@ -574,6 +580,7 @@ class IdaasSocialFlowFilterTests {
 		assertThat(session.getAttribute(HttpSessionPendingSocialFlowRepository.ATTRIBUTE)).isNotNull();
 		this.idaas.resetRecordsAndFaults();
 		this.meterRegistry.clear();
+		events.clear();
 		return session;
 	}
 
