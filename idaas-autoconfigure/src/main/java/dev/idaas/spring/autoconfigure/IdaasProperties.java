@@ -379,11 +379,11 @@ public class IdaasProperties {
 		private Duration pendingFlowTimeout = Duration.ofMinutes(10);
 
 		/**
-		 * How many verification codes (SMS or email) one pending bind or register flow may send.
-		 * Deprecated: counted per session, it did not hold across sign-ins or cluster nodes; the
-		 * idaas.login.limits.* properties count per target, Apple sign-in and client IP instead.
+		 * How many verification codes (SMS or email) one Apple sign-in may send per window.
+		 * Deprecated: when set, it is used as idaas.login.limits.code-sends-per-subject, which
+		 * (with the other idaas.login.limits.* properties) counts across flows and nodes.
 		 */
-		private int maxCodeSends = 5;
+		private @Nullable Integer maxCodeSends;
 
 		/**
 		 * Minimum time between two verification codes of one pending bind or register flow.
@@ -460,12 +460,12 @@ public class IdaasProperties {
 		@DeprecatedConfigurationProperty(replacement = "idaas.login.limits.code-sends-per-subject",
 				reason = "Sends are limited per target, Apple sign-in and client IP across flows and nodes",
 				since = "0.1")
-		public int getMaxCodeSends() {
+		public @Nullable Integer getMaxCodeSends() {
 			return this.maxCodeSends;
 		}
 
 		@Deprecated(since = "0.1")
-		public void setMaxCodeSends(int maxCodeSends) {
+		public void setMaxCodeSends(@Nullable Integer maxCodeSends) {
 			this.maxCodeSends = maxCodeSends;
 		}
 

@@ -51,7 +51,8 @@ final class IdaasPropertiesValidator {
 					"Set idaas.http.max-attempts to 1 (no retries) or more.");
 		}
 		positive("idaas.login.pending-flow-timeout", properties.getLogin().getPendingFlowTimeout());
-		if (properties.getLogin().getMaxCodeSends() < 1) {
+		Integer maxCodeSends = properties.getLogin().getMaxCodeSends();
+		if (maxCodeSends != null && maxCodeSends < 1) {
 			throw new IdaasConfigurationException("idaas.login.max-code-sends", "must be at least 1",
 					"Set idaas.login.max-code-sends to 1 or more (default 5).");
 		}

@@ -45,7 +45,10 @@ public final class IdaasVerificationRateLimiterAutoConfiguration {
 
 	static VerificationLimits limits(IdaasProperties properties) {
 		IdaasProperties.Limits limits = properties.getLogin().getLimits();
-		return new VerificationLimits(limits.getCodeSendsPerTarget(), limits.getCodeSendsPerSubject(),
+		@SuppressWarnings("deprecation")
+		Integer maxCodeSends = properties.getLogin().getMaxCodeSends();
+		int codeSendsPerSubject = (maxCodeSends != null) ? maxCodeSends : limits.getCodeSendsPerSubject();
+		return new VerificationLimits(limits.getCodeSendsPerTarget(), codeSendsPerSubject,
 				limits.getCodeSendsPerIp(), limits.getCodeChecksPerTarget(), limits.getCodeChecksPerSubject(),
 				limits.getCodeChecksPerIp(), limits.getWindow());
 	}

@@ -150,6 +150,22 @@ class IdaasAppleAuthenticationProviderTests {
 	}
 
 	@Test
+	void authenticateWhenStatusMfaAuthThenPendingSecondFactorResult() {
+		SimulatedUser frank = SimulatedUser.of("frank" + System.nanoTime(), "Frank", "+8613700001111", null);
+		this.idaas.requireSecondFactor(frank, true);
+		String code = this.idaas.issueAppleCode(frank);
+		AppleAuthorizationCodeAuthenticationToken request = request(code);
+		IdaasSocialFlowRequiredException ex = catchThrowableOfType(IdaasSocialFlowRequiredException.class,
+				() -> this.provider.authenticate(request));
+		AppleLoginResult.PendingSocialFlow pending = ex.getPendingFlow();
+		assertThat(pending.branch()).isEqualTo(SocialFlowBranch.MFA_AUTH);
+		assertThat(pending.flows()).isEmpty();
+		assertThat(pending.stateToken()).isNotBlank();
+		assertThat(ex.getRequest()).isSameAs(request);
+		assertThat(ex.getMessage()).doesNotContain(pending.stateToken()).doesNotContain(code);
+	}
+
+	@Test
 	void authenticateWhenStatusUserRegisterThenPendingRegisterResult() {
 		String code = this.idaas.issueUserRegisterCode(List.of("VERIFY_EMAIL"));
 		IdaasSocialFlowRequiredException ex = catchThrowableOfType(IdaasSocialFlowRequiredException.class,

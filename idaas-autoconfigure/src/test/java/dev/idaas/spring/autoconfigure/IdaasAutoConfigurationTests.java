@@ -55,7 +55,7 @@ class IdaasAutoConfigurationTests {
 			ServletWebSecurityAutoConfiguration.class);
 
 	private static final AutoConfigurations IDAAS = AutoConfigurations.of(IdaasAutoConfiguration.class,
-			IdaasWebSecurityAutoConfiguration.class);
+			IdaasWebSecurityAutoConfiguration.class, IdaasVerificationRateLimiterAutoConfiguration.class);
 
 	private final WebApplicationContextRunner webRunner = new WebApplicationContextRunner()
 		.withConfiguration(IDAAS)

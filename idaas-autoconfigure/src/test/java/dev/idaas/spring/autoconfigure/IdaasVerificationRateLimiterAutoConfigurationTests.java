@@ -62,6 +62,13 @@ class IdaasVerificationRateLimiterAutoConfigurationTests {
 	}
 
 	@Test
+	void limiterWhenDeprecatedMaxCodeSendsThenUsedAsSendsPerSubject() {
+		this.webRunner.withPropertyValues("idaas.login.max-code-sends=2", "idaas.login.limits.code-sends-per-subject=9")
+			.run((context) -> assertThat(context).getBean(VerificationRateLimiter.class)
+				.hasFieldOrPropertyWithValue("limits", new VerificationLimits(5, 2, 20, 5, 5, 50, Duration.ofHours(1))));
+	}
+
+	@Test
 	void limiterWhenRedisTemplateThenRedisWithKeyPrefix() {
 		this.webRunner.withUserConfiguration(RedisTemplateConfiguration.class)
 			.withPropertyValues("idaas.login.limits.redis-key-prefix=shop:limits:", "idaas.login.limits.window=2h")

@@ -29,7 +29,8 @@ class IdaasWebSecurityAutoConfigurationSessionTests {
 
 	private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(IdaasAutoConfiguration.class,
-				IdaasWebSecurityAutoConfiguration.class, SecurityAutoConfiguration.class,
+				IdaasWebSecurityAutoConfiguration.class, IdaasVerificationRateLimiterAutoConfiguration.class,
+					SecurityAutoConfiguration.class,
 				ServletWebSecurityAutoConfiguration.class))
 		.withPropertyValues("idaas.base-url=https://tenant.example.com", "idaas.client-id=client-1");
 

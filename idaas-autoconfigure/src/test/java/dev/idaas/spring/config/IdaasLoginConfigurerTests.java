@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.idaas.spring.autoconfigure.IdaasAutoConfiguration;
+import dev.idaas.spring.autoconfigure.IdaasVerificationRateLimiterAutoConfiguration;
 import dev.idaas.spring.autoconfigure.IdaasWebSecurityAutoConfiguration;
 import dev.idaas.spring.test.simulator.IdaasSimulator;
 import dev.idaas.spring.test.simulator.IdaasSimulatorExtension;
@@ -50,7 +51,8 @@ class IdaasLoginConfigurerTests {
 		this.idaas.registerUser(this.alice);
 		this.runner = new WebApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(IdaasAutoConfiguration.class,
-					IdaasWebSecurityAutoConfiguration.class, SecurityAutoConfiguration.class,
+					IdaasWebSecurityAutoConfiguration.class, IdaasVerificationRateLimiterAutoConfiguration.class,
+					SecurityAutoConfiguration.class,
 					ServletWebSecurityAutoConfiguration.class))
 			.withPropertyValues("idaas.base-url=" + this.idaas.baseUrl(), "idaas.client-id=" + this.idaas.clientId())
 			.withUserConfiguration(CustomChainConfiguration.class);

@@ -53,6 +53,13 @@ public final class InMemoryVerificationRateLimiter implements VerificationRateLi
 	private Clock clock = Clock.systemUTC();
 
 	/**
+	 * Creates a limiter with the {@link VerificationLimits#defaults() default limits}.
+	 * @since 0.1
+	 */
+	public InMemoryVerificationRateLimiter() {
+	}
+
+	/**
 	 * Sets the limits and the window.
 	 * @param limits the limits; defaults to {@link VerificationLimits#defaults()}
 	 * @since 0.1

@@ -30,7 +30,8 @@ import org.springframework.util.Assert;
  * @param appleUserName the name Apple sent on the first sign-in, or {@code null}
  * @param subject a stable id of the Apple sign-in the flow belongs to (a hash of the first
  * state token; kept when a bind goes on to a second factor), the flow's key in the
- * {@link VerificationRateLimiter}
+ * {@link VerificationRateLimiter}; derived from the state token when missing (a flow stored by
+ * an older version)
  * @param failedAttempts how many wrong verification codes IDaaS refused in this flow
  * @param puzzleToken the vendor's token of the slider puzzle shown last, or {@code null} when
  * none is open (puzzles are answered once)
@@ -49,8 +50,12 @@ public record PendingSocialFlow(SocialFlowBranch branch, String stateToken, List
 		int puzzleWidth, @Nullable VerificationChannel codeChannel, @Nullable String codeTarget,
 		@Nullable Instant lastCodeSentAt, @Nullable String mobileOnFile) implements Serializable {
 
+	// Still 1: records are deserialized by component name through the canonical constructor, so
+	// a flow stored by an older version (rolling deploy, Spring Session) reads back with defaults
+	// (no puzzle, no code sent, a subject derived from its state token) instead of failing the
+	// whole session.
 	@Serial
-	private static final long serialVersionUID = 2L;
+	private static final long serialVersionUID = 1L;
 
 	/**
 	 * Creates a pending flow.
@@ -59,7 +64,9 @@ public record PendingSocialFlow(SocialFlowBranch branch, String stateToken, List
 		Assert.notNull(branch, "branch cannot be null");
 		Assert.hasText(stateToken, "stateToken cannot be empty");
 		Assert.notNull(createdAt, "createdAt cannot be null");
-		Assert.hasText(subject, "subject cannot be empty");
+		if (subject == null || subject.isBlank()) {
+			subject = subjectOf(stateToken);
+		}
 		Assert.isTrue(failedAttempts >= 0, "failedAttempts cannot be negative");
 		Assert.isTrue(puzzleWidth >= 0, "puzzleWidth cannot be negative");
 		Assert.isTrue(branch != SocialFlowBranch.MFA_AUTH || mobileOnFile != null,

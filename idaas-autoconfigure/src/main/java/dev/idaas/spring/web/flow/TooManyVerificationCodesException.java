@@ -10,14 +10,14 @@ import dev.idaas.spring.client.IdaasErrorCodes;
 import org.springframework.util.Assert;
 
 /**
- * Thrown when a verification code is refused for a pending bind or register flow because it
- * already had the most codes allowed or the last one was sent too recently
+ * Thrown when a verification code send or check is refused because a
+ * {@link VerificationRateLimiter} limit is reached or the flow's last code was sent too recently
  * ({@link IdaasErrorCodes#TOO_MANY_CODES}). Nothing was sent. JSON clients get
  * {@code 429 Too Many Requests} with a {@code Retry-After} of {@link #getRetryAfterSeconds()}.
  *
  * @author idaas-spring-boot-starter
  * @since 0.1
- * @see DefaultIdaasSocialFlowService#setMaxCodeSends(int)
+ * @see VerificationRateLimiter
  * @see DefaultIdaasSocialFlowService#setCodeResendInterval(Duration)
  */
 public class TooManyVerificationCodesException extends IdaasAuthenticationException {

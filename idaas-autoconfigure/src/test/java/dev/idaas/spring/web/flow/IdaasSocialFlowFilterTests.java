@@ -300,6 +300,21 @@ class IdaasSocialFlowFilterTests {
 	}
 
 	@Test
+	void mfaWhenBrowserLoginAnswersMfaThenRedirectedToMfaPageWithNewSessionId() throws Exception {
+		this.idaas.requireSecondFactor(this.alice, true);
+		MockHttpSession session = new MockHttpSession();
+		String sessionIdBefore = session.getId();
+		this.mvc.perform(form(post("/login/idaas/apple"), session).with(csrf())
+			.param("code", this.idaas.issueAppleCode(this.alice)))
+			.andExpect(status().isFound())
+			.andExpect(redirectedUrl("/idaas/mfa"));
+		assertThat(session.getId()).isNotEqualTo(sessionIdBefore);
+		assertThat(stored(session).branch()).isEqualTo(SocialFlowBranch.MFA_AUTH);
+		assertThat(pageView(session, "/idaas/mfa").flows()).containsExactly("VERIFY_PHONE");
+		perform(get("/api/me").session(session).with(requestedSession(session)).accept(MediaType.APPLICATION_JSON), 401);
+	}
+
+	@Test
 	void mfaWhenBindEndsOnAccountWithSecondFactorThenMfaFlowFollowsUnderSameSubject() throws Exception {
 		this.idaas.requireSecondFactor(this.alice, true);
 		MockHttpSession session = login(this.idaas.issueSocialBindCode(), "SOCIAL_BIND");
