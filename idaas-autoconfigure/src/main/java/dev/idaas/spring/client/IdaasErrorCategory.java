@@ -43,7 +43,10 @@ public enum IdaasErrorCategory {
 	ACCESS_DENIED,
 
 	/**
-	 * The request itself was wrong ({@code PARAM.0011} and other parameter errors).
+	 * The request itself was wrong ({@code PARAM.0011} and other parameter errors), or the user's
+	 * answer was: a failed slider check ({@code CAPTCHA.0002}), a wrong verification code
+	 * ({@code CAPTCHA.0007}), a code IDaaS could not send ({@code CAPTCHA.0006}), a state token
+	 * IDaaS no longer knows ({@code COMMON.1007}: the flow is over, sign in again).
 	 */
 	INVALID_REQUEST,
 
