@@ -85,7 +85,10 @@ import org.springframework.util.Assert;
  * The login and Apple callback filters share the chain's {@link SessionAuthenticationStrategy}
  * (the session id changes at login) and {@link SecurityContextRepository}; JSON logins and
  * Apple's cross-site callback are exempt from CSRF tokens; unauthenticated browser requests
- * go to the login page and JSON requests get a {@code 401} JSON answer. Collaborators are
+ * go to the login page and JSON requests get a {@code 401} JSON answer. The slider captcha
+ * assets are served under {@code /idaas/assets/}, and each bind, register or second-factor URL
+ * the application does not map itself gets the starter's default page
+ * ({@link IdaasSocialFlowPageGeneratingFilter}). Collaborators are
  * taken from the application context unless set here; paths default to the
  * {@link IdaasLoginSettings} bean, if any.
  *
