@@ -26,6 +26,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -166,6 +167,36 @@ abstract class BrowserTestSupport {
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
+	}
+
+	/**
+	 * Drags the slider piece to the simulator's solution of the puzzle on the page.
+	 */
+	void solveSlider() {
+		WebElement handle = waiting().until(ExpectedConditions
+			.visibilityOfElementLocated(By.cssSelector(".idaas-slider-ready .idaas-slider-handle")));
+		slide(handle, this.embedded.simulator().captchaSolutionX());
+	}
+
+	/**
+	 * Drags the slider's handle with the mouse, as a user does, so that the piece ends {@code x}
+	 * background-image pixels from the left; the page may show the image smaller or larger.
+	 * @param handle the handle
+	 * @param x where the piece should land, in image pixels
+	 */
+	void slide(WebElement handle, int x) {
+		Number scale = (Number) ((JavascriptExecutor) this.driver).executeScript(
+				"var stage = document.querySelector('.idaas-slider-stage');"
+						+ " return stage.clientWidth / stage.querySelector('.idaas-slider-background').naturalWidth;");
+		int offset = (int) Math.round(x * scale.doubleValue());
+		new Actions(this.driver).clickAndHold(handle)
+			.moveByOffset(offset / 2, 0)
+			.moveByOffset(offset - offset / 2, 0)
+			.release()
+			.perform();
+		waiting().until((d) -> d.findElement(By.cssSelector("[data-idaas-needs-slide]")).isEnabled());
+		String dropped = this.driver.findElement(By.name("captcha_x")).getDomProperty("value");
+		assertThat(Double.parseDouble(dropped)).isCloseTo(x, org.assertj.core.data.Offset.offset(1.0 / scale.doubleValue()));
 	}
 
 	/**

@@ -6,8 +6,9 @@ import org.openqa.selenium.By;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The bind (SOCIAL_BIND) and register (USER_REGISTER) branches, finished in the browser with
- * the simulator's verification code.
+ * The bind (SOCIAL_BIND), register (USER_REGISTER) and second-factor (MFA_AUTH) branches on the
+ * demo's own pages, finished in the browser: the slider piece is dragged with the mouse to the
+ * simulator's solution, the code is sent, then the simulator's verification code signs the user in.
  */
 class SocialFlowBrowserTests extends BrowserTestSupport {
 
@@ -17,24 +18,25 @@ class SocialFlowBrowserTests extends BrowserTestSupport {
 	void registerWhenEmailVerifiedThenSignedInAsNewAccount() {
 		signInWithApple("Carol Newcomer");
 		awaitPath("/idaas/register");
-		screenshot("register");
 		find("method-email").click();
 		find("send-target").sendKeys("carol.new@example.com");
+		assertThat(find("send-code").isEnabled()).isFalse();
+		solveSlider();
+		screenshot("register");
 		find("send-code").click();
-		waiting().until((d) -> this.embedded.simulator()
-			.sentVerificationCodes()
-			.stream()
-			.anyMatch((sent) -> "carol.new@example.com".equals(sent.recipient())));
-		awaitPath("/idaas/register");
+		waiting().until((d) -> this.driver.getCurrentUrl().endsWith("/idaas/register?sent"));
+		assertThat(this.embedded.simulator().sentVerificationCodes())
+			.anyMatch((sent) -> "carol.new@example.com".equals(sent.recipient()));
 		find("verify-code").sendKeys(CODE);
 		find("verify").click();
 		awaitPath("/");
 		assertThat(text("claim-email")).isEqualTo("carol.new@example.com");
 		assertThat(text("claim-name")).isEqualTo("Carol Newcomer");
+		assertThat(consoleErrors()).isEmpty();
 	}
 
 	@Test
-	void bindWhenPhoneVerifiedThenSignedInAsExistingAccount() {
+	void bindWhenPhoneVerifiedInChineseThenSignedInAsExistingAccount() {
 		// Bob's Apple ID is bound at the end, so the whole bind story is one test
 		signInWithApple("Bob Binder");
 		awaitPath("/idaas/bind");
@@ -43,18 +45,31 @@ class SocialFlowBrowserTests extends BrowserTestSupport {
 		waiting().until((d) -> "zh".equals(d.findElement(By.tagName("html")).getAttribute("lang")));
 		find("method-phone").click();
 		find("send-target").sendKeys("+8613800000002");
+		waiting().until((d) -> "拖动拼图块,填入缺口".equals(d.findElement(By.className("idaas-slider-status")).getText()));
+		// a slide far from the notch: no code is sent and a new puzzle is needed
+		int solution = this.embedded.simulator().captchaSolutionX();
+		slide(find("slider").findElement(By.className("idaas-slider-handle")), (solution > 150) ? solution - 50 : solution + 50);
+		find("send-code").click();
+		waiting().until((d) -> this.driver.getCurrentUrl().contains("/idaas/bind?error"));
+		assertThat(text("error-code")).isEqualTo("IDAAS.SDK.CAPTCHA.0002");
+		assertThat(this.embedded.simulator().sentVerificationCodes())
+			.noneMatch((sent) -> "+8613800000002".equals(sent.recipient()));
+		// the page fetched another puzzle and kept the number: solved, the code goes out
+		assertThat(find("send-target").getDomProperty("value")).isEqualTo("+8613800000002");
+		solveSlider();
 		find("send-code").click();
 		waiting().until((d) -> this.driver.getCurrentUrl().endsWith("/idaas/bind?sent"));
 		assertThat(this.embedded.simulator().sentVerificationCodes())
-			.anyMatch((sent) -> "+8613800000002".equals(sent.recipient()));
+			.filteredOn((sent) -> "+8613800000002".equals(sent.recipient()))
+			.hasSize(1);
 		assertThat(find("verify-target").getAttribute("value")).isEqualTo("+8613800000002");
 		screenshot("bind-code-sent-zh");
 		assertThat(text("sent")).isEqualTo("验证码已发送,请在下方输入。");
 		find("verify-code").sendKeys("000000");
 		find("verify").click();
 		waiting().until((d) -> this.driver.getCurrentUrl().contains("/idaas/bind?error"));
-		assertThat(text("error-code")).isEqualTo("IDAAS.SDK.PARAM.0017");
-		assertThat(text("error-text")).isEqualTo("验证码错误或已过期");
+		assertThat(text("error-code")).isEqualTo("IDAAS.SDK.CAPTCHA.0007");
+		assertThat(text("error-text")).isEqualTo("验证码错误");
 		screenshot("bind-error-zh");
 		// still pending: the right code binds and signs Bob in to his existing account
 		assertThat(find("verify-target").getAttribute("value")).isEqualTo("+8613800000002");
@@ -64,6 +79,44 @@ class SocialFlowBrowserTests extends BrowserTestSupport {
 		assertThat(text("claim-sub")).isEqualTo("bob");
 		assertThat(text("claim-mobile")).isEqualTo("+8613800000002");
 		assertThat(text("claim-id")).isEqualTo("1000000000002");
+		assertThat(consoleErrors()).isEmpty();
+	}
+
+	@Test
+	void mfaWhenCodeToNumberOnFileThenSignedIn() {
+		signInWithApple("Frank Factor");
+		awaitPath("/idaas/mfa");
+		assertThat(text("mfa-target")).isEqualTo("The code goes to +86*******0006");
+		assertThat(this.driver.findElements(By.name("target"))).isEmpty();
+		solveSlider();
+		screenshot("mfa");
+		find("send-code").click();
+		waiting().until((d) -> this.driver.getCurrentUrl().endsWith("/idaas/mfa?sent"));
+		assertThat(this.embedded.simulator().sentVerificationCodes())
+			.anyMatch((sent) -> "+8613800000006".equals(sent.recipient()));
+		find("verify-code").sendKeys(CODE);
+		find("verify").click();
+		awaitPath("/");
+		assertThat(text("claim-sub")).isEqualTo("frank");
+		assertThat(consoleErrors()).isEmpty();
+	}
+
+	@Test
+	void mfaWhenChineseThenChinesePageAndSignedIn() {
+		signInWithApple("Frank Factor");
+		awaitPath("/idaas/mfa");
+		find("lang-zh").click();
+		waiting().until((d) -> "zh".equals(d.findElement(By.tagName("html")).getAttribute("lang")));
+		assertThat(text("mfa-target")).isEqualTo("验证码将发送至 +86*******0006");
+		solveSlider();
+		assertThat(find("slider").getText()).contains("完成,现在可以发送验证码。");
+		screenshot("mfa-zh");
+		find("send-code").click();
+		waiting().until((d) -> this.driver.getCurrentUrl().endsWith("/idaas/mfa?sent"));
+		find("verify-code").sendKeys(CODE);
+		find("verify").click();
+		awaitPath("/");
+		assertThat(text("claim-sub")).isEqualTo("frank");
 	}
 
 	@Test

@@ -1,5 +1,7 @@
 package dev.idaas.demo.web;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -20,9 +22,11 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 
 /**
- * The pages that finish a {@code SOCIAL_BIND} or {@code USER_REGISTER} answer: the user proves
- * a phone number or email with a code, and the starter's endpoints ({@code POST .../code},
- * {@code POST ...}) bind or register the Apple identity and sign the user in.
+ * The pages that finish a {@code SOCIAL_BIND}, {@code USER_REGISTER} or {@code MFA_AUTH}
+ * answer: the user solves the slider puzzle (the starter's {@code /idaas/assets/slider.js}),
+ * proves a phone number or email with a code (for a second factor: the number on file), and the
+ * starter's endpoints ({@code GET .../captcha}, {@code POST .../code}, {@code POST ...}) bind,
+ * register or confirm the Apple identity and sign the user in.
  *
  * @author idaas-spring-boot-starter
  * @since 0.1
@@ -33,6 +37,8 @@ class SocialFlowController {
 	private final PendingSocialFlowRepository pendingFlows;
 
 	private final IdaasErrorMessages errorMessages;
+
+	private final Clock clock = Clock.systemUTC();
 
 	SocialFlowController(PendingSocialFlowRepository pendingFlows, IdaasErrorMessages errorMessages) {
 		Assert.notNull(pendingFlows, "pendingFlows cannot be null");
@@ -54,9 +60,19 @@ class SocialFlowController {
 		return page(SocialFlowBranch.USER_REGISTER, "/idaas/register", request, error, code, locale, model);
 	}
 
+	@GetMapping("/idaas/mfa")
+	String mfa(HttpServletRequest request, @RequestParam(name = "error", required = false) @Nullable String error,
+			@RequestParam(name = "code", required = false) @Nullable String code, Locale locale, Model model) {
+		return page(SocialFlowBranch.MFA_AUTH, "/idaas/mfa", request, error, code, locale, model);
+	}
+
 	private String page(SocialFlowBranch branch, String action, HttpServletRequest request, @Nullable String error,
 			@Nullable String code, Locale locale, Model model) {
-		model.addAttribute("kind", (branch == SocialFlowBranch.SOCIAL_BIND) ? "bind" : "register");
+		model.addAttribute("kind", switch (branch) {
+			case SOCIAL_BIND -> "bind";
+			case USER_REGISTER -> "register";
+			case MFA_AUTH -> "mfa";
+		});
 		if (error != null) {
 			// also on the "nothing pending" page: a flow ended by too many wrong codes says why
 			model.addAttribute("error", true);
@@ -83,6 +99,11 @@ class SocialFlowController {
 		model.addAttribute("emailAllowed", methods.contains(VerificationMethod.EMAIL));
 		model.addAttribute("action", action);
 		model.addAttribute("sendCodeAction", action + IdaasSocialFlowFilter.CODE_PATH);
+		model.addAttribute("captchaUrl", action + IdaasSocialFlowFilter.CAPTCHA_PATH);
+		model.addAttribute("mfa", branch == SocialFlowBranch.MFA_AUTH);
+		model.addAttribute("mobile", flow.mobile());
+		long resendIn = Duration.between(this.clock.instant(), flow.canResendAt()).toSeconds();
+		model.addAttribute("resendIn", (resendIn > 0) ? resendIn : null);
 		model.addAttribute("target", "");
 		model.addAttribute("sent", request.getParameter("sent") != null);
 		model.addAttribute("attemptsRemaining", flow.attemptsRemaining());

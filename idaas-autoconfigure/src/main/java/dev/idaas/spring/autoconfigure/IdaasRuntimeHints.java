@@ -51,6 +51,11 @@ class IdaasRuntimeHints implements RuntimeHintsRegistrar {
 	static final String MESSAGES_PATTERN = "dev/idaas/spring/client/messages*.properties";
 
 	/**
+	 * The slider script and the styles served by the starter's resources filter.
+	 */
+	static final String ASSETS_PATTERN = "dev/idaas/spring/web/flow/page/*";
+
+	/**
 	 * The JJWT implementation types that the API module creates by class name.
 	 */
 	static final List<String> JJWT_IMPLEMENTATION_TYPES = List.of("io.jsonwebtoken.impl.DefaultJwtParserBuilder",
@@ -66,6 +71,7 @@ class IdaasRuntimeHints implements RuntimeHintsRegistrar {
 	public void registerHints(RuntimeHints hints, @Nullable ClassLoader classLoader) {
 		registerSessionSerialization(hints);
 		hints.resources().registerPattern(MESSAGES_PATTERN);
+		hints.resources().registerPattern(ASSETS_PATTERN);
 		hints.resources().registerResourceBundle(IdaasErrorMessages.BUNDLE_BASENAME);
 		for (String type : JJWT_IMPLEMENTATION_TYPES) {
 			hints.reflection()

@@ -32,6 +32,7 @@ import dev.idaas.spring.web.flow.IdaasSocialFlowService;
 import dev.idaas.spring.web.flow.PendingSocialFlowRepository;
 import dev.idaas.spring.web.flow.InMemoryVerificationRateLimiter;
 import dev.idaas.spring.web.flow.VerificationRateLimiter;
+import dev.idaas.spring.web.flow.page.IdaasSocialFlowResourcesFilter;
 import dev.idaas.spring.web.session.RedisIdTokenRefreshLock;
 import dev.idaas.spring.web.session.SpringSessionSecurityContextRepository;
 
@@ -269,6 +270,7 @@ public final class IdaasWebSecurityAutoConfiguration {
 							flowUrl + IdaasSocialFlowFilter.CAPTCHA_PATH)
 						.permitAll();
 				}
+				requests.requestMatchers(IdaasSocialFlowResourcesFilter.ASSETS_PATH + "/**").permitAll();
 				if (settings.apple() != null) {
 					requests.requestMatchers(settings.apple().authorizationUrl(), settings.apple().callbackUrl())
 						.permitAll();

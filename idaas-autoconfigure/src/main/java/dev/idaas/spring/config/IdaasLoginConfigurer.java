@@ -2,7 +2,9 @@ package dev.idaas.spring.config;
 
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.servlet.http.Cookie;
 import org.jspecify.annotations.Nullable;
@@ -39,6 +41,9 @@ import dev.idaas.spring.web.JsonRequestMatcher;
 import dev.idaas.spring.web.flow.PendingSocialFlowAuthenticationStrategy;
 import dev.idaas.spring.web.flow.PendingSocialFlowRepository;
 import dev.idaas.spring.web.flow.VerificationRateLimiter;
+import dev.idaas.spring.web.flow.page.IdaasSocialFlowPageGeneratingFilter;
+import dev.idaas.spring.web.flow.page.IdaasSocialFlowResourcesFilter;
+import dev.idaas.spring.client.SocialFlowBranch;
 
 import org.springframework.context.ApplicationContext;
 import org.springframework.http.HttpMethod;
@@ -57,6 +62,7 @@ import org.springframework.security.web.authentication.RememberMeServices;
 import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.security.web.authentication.logout.LogoutHandler;
 import org.springframework.security.web.authentication.session.CompositeSessionAuthenticationStrategy;
+import org.springframework.security.web.authentication.ui.DefaultLoginPageGeneratingFilter;
 import org.springframework.security.web.authentication.session.SessionAuthenticationStrategy;
 import org.springframework.security.web.context.DelegatingSecurityContextRepository;
 import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
@@ -82,7 +88,10 @@ import org.springframework.util.Assert;
  * The login and Apple callback filters share the chain's {@link SessionAuthenticationStrategy}
  * (the session id changes at login) and {@link SecurityContextRepository}; JSON logins and
  * Apple's cross-site callback are exempt from CSRF tokens; unauthenticated browser requests
- * go to the login page and JSON requests get a {@code 401} JSON answer. Collaborators are
+ * go to the login page and JSON requests get a {@code 401} JSON answer. The slider captcha
+ * assets are served under {@code /idaas/assets/}, and each bind, register or second-factor URL
+ * the application does not map itself gets the starter's default page
+ * ({@link IdaasSocialFlowPageGeneratingFilter}). Collaborators are
  * taken from the application context unless set here; paths default to the
  * {@link IdaasLoginSettings} bean, if any.
  *
@@ -488,6 +497,7 @@ public final class IdaasLoginConfigurer<H extends HttpSecurityBuilder<H>>
 			configureAuthenticationFilter(http, finish, success,
 					branchHandler(http, settings, pendingFlows, flowFailure), sessionStrategy);
 			http.addFilterBefore(postProcess(finish), UsernamePasswordAuthenticationFilter.class);
+			addSocialFlowPages(http, settings);
 		}
 
 		IdaasLoginSettings.Apple apple = settings.apple();
@@ -514,6 +524,26 @@ public final class IdaasLoginConfigurer<H extends HttpSecurityBuilder<H>>
 			callback.setCancelUrl(loginPage(settings));
 			configureAuthenticationFilter(http, callback, success, failure, sessionStrategy);
 			http.addFilterBefore(postProcess(callback), UsernamePasswordAuthenticationFilter.class);
+		}
+	}
+
+	/**
+	 * The slider assets always (the application's own pages use them too); a default page for
+	 * each flow URL the application does not map itself, after the flow endpoints have exposed
+	 * the pending flow.
+	 */
+	private void addSocialFlowPages(H http, IdaasLoginSettings settings) {
+		http.addFilterBefore(postProcess(new IdaasSocialFlowResourcesFilter()), DefaultLoginPageGeneratingFilter.class);
+		Map<SocialFlowBranch, String> pages = new EnumMap<>(SocialFlowBranch.class);
+		pages.put(SocialFlowBranch.SOCIAL_BIND, bindUrl(settings));
+		pages.put(SocialFlowBranch.USER_REGISTER, registerUrl(settings));
+		pages.put(SocialFlowBranch.MFA_AUTH, mfaUrl(settings));
+		ApplicationContext context = http.getSharedObject(ApplicationContext.class);
+		pages.values().removeIf((url) -> ApplicationPages.serves(context, url));
+		if (!pages.isEmpty()) {
+			IdaasSocialFlowPageGeneratingFilter filter = new IdaasSocialFlowPageGeneratingFilter(pages,
+					loginPage(settings), errorMessages(http));
+			http.addFilterBefore(postProcess(filter), DefaultLoginPageGeneratingFilter.class);
 		}
 	}
 

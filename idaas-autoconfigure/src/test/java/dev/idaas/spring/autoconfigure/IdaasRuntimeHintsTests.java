@@ -85,7 +85,8 @@ class IdaasRuntimeHintsTests {
 
 	@ParameterizedTest
 	@ValueSource(strings = { "dev/idaas/spring/client/messages.properties",
-			"dev/idaas/spring/client/messages_zh.properties" })
+			"dev/idaas/spring/client/messages_zh.properties", "dev/idaas/spring/web/flow/page/slider.js",
+			"dev/idaas/spring/web/flow/page/slider.css", "dev/idaas/spring/web/flow/page/page.css" })
 	void registerHintsWhenCalledThenMessageResourceRegisteredAndOnClasspath(String resource) {
 		assertThat(getClass().getClassLoader().getResource(resource)).as(resource + " exists").isNotNull();
 		assertThat(RuntimeHintsPredicates.resource().forResource(resource)).accepts(this.hints);
