@@ -136,8 +136,10 @@ class VerificationLimitsClusterRedisTests {
 				+ answers.stream().map(Answer::status).toList() + ", captcha verifies at IDaaS "
 				+ idaas.captchaVerifyRequestCount(phone) + ", sends at IDaaS " + idaas.sendRequestCount(phone));
 		// each request was refused by the limits (429), or found the flow's one puzzle spent
-		// (400, before the limits), or was counted and then failed the slide (400) or sent (200)
-		assertThat(answers).extracting(Answer::status).containsOnly(200, 400, 429).contains(429);
+		// (400, before the limits), or was counted and then failed the slide (400) or sent (200).
+		// How many get past the puzzle check to the limits is up to timing: what must hold is
+		// what reached IDaaS, and the top-up below, which meets the limit every time.
+		assertThat(answers).extracting(Answer::status).containsOnly(200, 400, 429);
 		assertThat(answers).filteredOn((answer) -> answer.status() == 429)
 			.allSatisfy(VerificationLimitsClusterRedisTests::isTooManyCodes);
 		assertThat(answers).filteredOn((answer) -> answer.status() == 200).hasSize(1);
