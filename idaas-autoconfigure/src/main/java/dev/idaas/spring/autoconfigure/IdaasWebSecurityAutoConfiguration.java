@@ -3,7 +3,6 @@ package dev.idaas.spring.autoconfigure;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 import jakarta.servlet.http.Cookie;
 
@@ -26,7 +25,6 @@ import dev.idaas.spring.web.session.IdaasLogoutHandler;
 import dev.idaas.spring.web.session.IdaasSessionTokenUpstreamLogout;
 import dev.idaas.spring.web.session.IdaasUpstreamLogout;
 import dev.idaas.spring.web.session.InMemoryIdTokenRefreshLock;
-import dev.idaas.spring.web.IdaasLoginPageGeneratingFilter;
 import dev.idaas.spring.web.flow.IdaasSocialFlowFilter;
 import dev.idaas.spring.web.flow.IdaasSocialFlowService;
 import dev.idaas.spring.web.flow.PendingSocialFlowRepository;
@@ -56,12 +54,8 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.context.SecurityContextRepository;
 import org.springframework.session.Session;
 import org.springframework.session.SessionRepository;
-import org.springframework.security.web.authentication.ui.DefaultLoginPageGeneratingFilter;
 import org.springframework.util.StringUtils;
 import org.springframework.web.util.UriComponentsBuilder;
-import org.springframework.web.method.HandlerMethod;
-import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
-import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
 /**
  * Auto-configuration of IDaaS login for servlet web applications: the device facts resolver,
@@ -259,7 +253,7 @@ public final class IdaasWebSecurityAutoConfiguration {
 
 		@Bean
 		SecurityFilterChain idaasSecurityFilterChain(HttpSecurity http, IdaasLoginSettings settings,
-				IdaasErrorMessages errorMessages, ObjectProvider<RequestMappingHandlerMapping> handlerMappings) {
+				IdaasErrorMessages errorMessages) {
 			http.authorizeHttpRequests((requests) -> {
 				requests.requestMatchers(PathRequest.toStaticResources().atCommonLocations()).permitAll();
 				requests.requestMatchers("/error", settings.loginPage(), settings.processingUrl(), settings.bindUrl(),
@@ -279,29 +273,11 @@ public final class IdaasWebSecurityAutoConfiguration {
 			});
 			http.with(IdaasLoginConfigurer.idaasLogin(), (login) -> login.settings(settings));
 			http.logout((logout) -> logout.logoutSuccessUrl(withParameter(settings.loginPage(), "logout")));
-			if (!applicationServes(handlerMappings, settings.loginPage())) {
-				http.addFilterBefore(new IdaasLoginPageGeneratingFilter(settings.loginPage(),
-						settings.processingUrl(), (settings.apple() != null) ? settings.apple().authorizationUrl() : null,
-						errorMessages),
-						DefaultLoginPageGeneratingFilter.class);
-			}
 			return http.build();
 		}
 
 		private static String withParameter(String path, String parameter) {
 			return path + ((path.indexOf('?') >= 0) ? "&" : "?") + parameter;
-		}
-
-		private static boolean applicationServes(ObjectProvider<RequestMappingHandlerMapping> handlerMappings,
-				String path) {
-			for (RequestMappingHandlerMapping mapping : handlerMappings) {
-				for (Map.Entry<RequestMappingInfo, HandlerMethod> entry : mapping.getHandlerMethods().entrySet()) {
-					if (entry.getKey().getPatternValues().contains(path)) {
-						return true;
-					}
-				}
-			}
-			return false;
 		}
 
 	}

@@ -32,6 +32,7 @@ import dev.idaas.spring.web.IdaasAuthenticationSuccessHandler;
 import dev.idaas.spring.web.flow.IdaasBranchRedirectHandler;
 import dev.idaas.spring.web.IdaasJsonAuthenticationEntryPoint;
 import dev.idaas.spring.web.IdaasLoginAuthenticationFilter;
+import dev.idaas.spring.web.IdaasLoginPageGeneratingFilter;
 import dev.idaas.spring.web.flow.IdaasSocialFlowAuthenticationFilter;
 import dev.idaas.spring.web.flow.IdaasSocialFlowFailureHandler;
 import dev.idaas.spring.web.flow.IdaasSocialFlowFilter;
@@ -175,7 +176,11 @@ public final class IdaasLoginConfigurer<H extends HttpSecurityBuilder<H>>
 	}
 
 	/**
-	 * Sets the login page unauthenticated browsers are sent to.
+	 * Sets the login page unauthenticated browsers are sent to, and says the application serves
+	 * it: no default login page is generated. Without it, the login page of the
+	 * {@link IdaasLoginSettings} is used, and a default one ("Sign in with Apple") is generated
+	 * there unless the application maps that path itself, as Spring Security's {@code formLogin()}
+	 * does.
 	 * @param loginPage the path
 	 * @return this configurer
 	 */
@@ -499,6 +504,7 @@ public final class IdaasLoginConfigurer<H extends HttpSecurityBuilder<H>>
 			http.addFilterBefore(postProcess(finish), UsernamePasswordAuthenticationFilter.class);
 			addSocialFlowPages(http, settings);
 		}
+		addLoginPage(http, settings);
 
 		IdaasLoginSettings.Apple apple = settings.apple();
 		if (apple != null) {
@@ -525,6 +531,28 @@ public final class IdaasLoginConfigurer<H extends HttpSecurityBuilder<H>>
 			configureAuthenticationFilter(http, callback, success, failure, sessionStrategy);
 			http.addFilterBefore(postProcess(callback), UsernamePasswordAuthenticationFilter.class);
 		}
+	}
+
+	/**
+	 * A default login page at the settings' login page, unless the application named its own
+	 * with {@link #loginPage(String)} or maps that path: a chain whose entry point sends browsers
+	 * to a page nobody serves would send them round in circles ({@code /login} → {@code /error}
+	 * → {@code /login}). The page answers before authorization, so no rule has to permit it.
+	 */
+	private void addLoginPage(H http, IdaasLoginSettings settings) {
+		if (this.loginPage != null) {
+			return;
+		}
+		String page = settings.loginPage();
+		int query = page.indexOf('?');
+		if (ApplicationPages.serves(http.getSharedObject(ApplicationContext.class),
+				(query >= 0) ? page.substring(0, query) : page)) {
+			return;
+		}
+		IdaasLoginSettings.Apple apple = settings.apple();
+		IdaasLoginPageGeneratingFilter filter = new IdaasLoginPageGeneratingFilter(page, processingUrl(settings),
+				(apple != null) ? apple.authorizationUrl() : null, errorMessages(http));
+		http.addFilterBefore(postProcess(filter), DefaultLoginPageGeneratingFilter.class);
 	}
 
 	/**

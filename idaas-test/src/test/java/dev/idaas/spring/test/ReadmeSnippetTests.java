@@ -28,7 +28,8 @@ class ReadmeSnippetTests {
 	void readmeWhenTestingSectionThenSnippetsAreTheCompiledSources() throws IOException {
 		Map<String, String> snippets = snippets(Files.readString(ROOT.resolve("README.md")));
 		assertThat(snippets).containsOnlyKeys("idaas-test/src/test/java/dev/idaas/spring/test/example/MyAppTests.java",
-				"idaas-test/src/test/java/dev/idaas/spring/test/example/TestMyApp.java");
+				"idaas-test/src/test/java/dev/idaas/spring/test/example/TestMyApp.java",
+				"idaas-test/src/test/java/dev/idaas/spring/test/customchain/SecurityConfiguration.java");
 		snippets.forEach((path, snippet) -> {
 			String source = read(ROOT.resolve(path)).replaceFirst("(?m)^package [\\w.]+;\\s*$", "");
 			assertThat(withoutWhitespace(snippet)).as("README snippet of %s", path).isEqualTo(withoutWhitespace(source));

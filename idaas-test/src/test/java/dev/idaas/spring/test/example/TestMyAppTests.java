@@ -35,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * simulator's Apple page with a real HTTP client that follows redirects, posts the page's
  * form and keeps cookies as a browser does.
  */
-class TestMyAppTests {
+public class TestMyAppTests {
 
 	@Test
 	void runWhenFromMainWithSimulatorConfigurationThenAliceSignsInThroughTheApplePage() throws Exception {
@@ -85,9 +85,12 @@ class TestMyAppTests {
 			.isThrownBy(() -> new Socket("localhost", app.getPort()).close());
 	}
 
-	record Page(int status, URI uri, String body) {
+	/**
+	 * A page as the browser ended on it, after redirects.
+	 */
+	public record Page(int status, URI uri, String body) {
 
-		String find(String regex) {
+		public String find(String regex) {
 			Matcher matcher = Pattern.compile(regex).matcher(this.body);
 			assertThat(matcher.find()).as("%s in %s", regex, this.body).isTrue();
 			return unescape(matcher.group(1));
@@ -96,7 +99,7 @@ class TestMyAppTests {
 		/**
 		 * The form whose button reads {@code button}.
 		 */
-		Form form(String button) {
+		public Form form(String button) {
 			Matcher forms = Pattern.compile("<form method=\"post\" action=\"([^\"]*)\">(.*?)</form>", Pattern.DOTALL)
 				.matcher(this.body);
 			while (forms.find()) {
@@ -123,7 +126,10 @@ class TestMyAppTests {
 
 	}
 
-	record Form(URI action, Map<String, String> fields) {
+	/**
+	 * A form to submit: where it posts and its hidden fields.
+	 */
+	public record Form(URI action, Map<String, String> fields) {
 
 	}
 
@@ -132,7 +138,7 @@ class TestMyAppTests {
 	 * becomes a {@code GET}), keeps cookies per host and sends them back, {@code Secure} ones
 	 * included, as browsers do for {@code localhost}.
 	 */
-	static final class Browser {
+	public static final class Browser {
 
 		private final HttpClient http = HttpClient.newBuilder()
 			.followRedirects(HttpClient.Redirect.NEVER)
@@ -141,11 +147,11 @@ class TestMyAppTests {
 
 		private final Map<String, Map<String, String>> cookies = new LinkedHashMap<>();
 
-		Page get(URI uri) throws IOException, InterruptedException {
+		public Page get(URI uri) throws IOException, InterruptedException {
 			return send(HttpRequest.newBuilder(uri).GET(), uri);
 		}
 
-		Page submit(Form form) throws IOException, InterruptedException {
+		public Page submit(Form form) throws IOException, InterruptedException {
 			String body = form.fields()
 				.entrySet()
 				.stream()
