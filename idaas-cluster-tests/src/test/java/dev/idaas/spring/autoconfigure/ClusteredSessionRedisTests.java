@@ -1,14 +1,11 @@
 package dev.idaas.spring.autoconfigure;
 
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -17,14 +14,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import dev.idaas.spring.authentication.IdaasAuthenticationToken;
-import dev.idaas.spring.authentication.IdaasAuthenticationTokenFactory;
-import dev.idaas.spring.jwt.JwkSetKeySource;
-import dev.idaas.spring.jwt.JwksIdTokenVerifier;
 import dev.idaas.spring.test.simulator.IdaasSimulator;
 import dev.idaas.spring.test.simulator.MutableClock;
 import dev.idaas.spring.test.simulator.SimulatedUser;
 import dev.idaas.spring.web.session.IdTokenRefreshLock;
-import dev.idaas.spring.web.session.IdTokenRefresher;
 import dev.idaas.spring.web.session.InMemoryIdTokenRefreshLock;
 import dev.idaas.spring.web.session.RedisIdTokenRefreshLock;
 import dev.idaas.spring.web.RedisServerProcess;
@@ -33,8 +26,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -184,7 +175,7 @@ class ClusteredSessionRedisTests {
 		}
 
 		String signIn() throws Exception {
-			HttpRequest login = HttpRequest.newBuilder(uri(this.a, "/login/idaas/apple"))
+			HttpRequest login = HttpRequest.newBuilder(ClusterNodes.uri(this.a, "/login/idaas/apple"))
 				.header("Content-Type", "application/json")
 				.header("Accept", "application/json")
 				.POST(HttpRequest.BodyPublishers.ofString("{\"code\":\"" + idaas.issueAppleCode(ALICE) + "\"}"))
@@ -233,7 +224,7 @@ class ClusteredSessionRedisTests {
 		}
 
 		Answer get(ConfigurableApplicationContext node, String cookie) throws Exception {
-			HttpRequest request = HttpRequest.newBuilder(uri(node, "/me"))
+			HttpRequest request = HttpRequest.newBuilder(ClusterNodes.uri(node, "/me"))
 				.header("Cookie", cookie)
 				.header("Accept", "application/json")
 				.GET()
@@ -247,7 +238,7 @@ class ClusteredSessionRedisTests {
 		@SuppressWarnings("unchecked")
 		IdaasAuthenticationToken stored(String cookie) {
 			SessionRepository<Session> sessions = this.a.getBean(SessionRepository.class);
-			Session session = sessions.findById(sessionId(cookie));
+			Session session = sessions.findById(ClusterNodes.sessionId(cookie));
 			assertThat(session).isNotNull();
 			SecurityContext context = session
 				.getAttribute(HttpSessionSecurityContextRepository.SPRING_SECURITY_CONTEXT_KEY);
@@ -259,7 +250,7 @@ class ClusteredSessionRedisTests {
 		/** {@code HSTRLEN} of the security context attribute in the session hash. */
 		long storedContextSize(String cookie) {
 			StringRedisTemplate redisTemplate = this.a.getBean(StringRedisTemplate.class);
-			String key = this.namespace + ":sessions:" + sessionId(cookie);
+			String key = this.namespace + ":sessions:" + ClusterNodes.sessionId(cookie);
 			assertThat(redisTemplate.opsForHash().hasKey(key, CONTEXT_FIELD)).isTrue();
 			Long size = redisTemplate.opsForHash().lengthOfValue(key, CONTEXT_FIELD);
 			return (size != null) ? size : -1;
@@ -274,29 +265,8 @@ class ClusteredSessionRedisTests {
 	}
 
 	private static ConfigurableApplicationContext startNode(String namespace, boolean clusterLock) {
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(ClusterNodeApplication.class)
-			.properties("server.port=0", "spring.main.banner-mode=off", "logging.level.root=WARN",
-					"logging.level.dev.idaas=INFO", "idaas.base-url=" + idaas.baseUrl(),
-					"idaas.client-id=" + idaas.clientId(), "spring.data.redis.host=127.0.0.1",
-					"spring.data.redis.port=" + redis.port(), "spring.session.data.redis.namespace=" + namespace,
-					"idaas.session.cluster-lock=" + clusterLock)
-			.run();
-		// every node on the simulator's clock, so the id_token expires without waiting
-		context.getBean(IdTokenRefresher.class).setClock(clock);
-		context.getBean(IdaasAuthenticationTokenFactory.class).setClock(clock);
-		context.getBean(JwksIdTokenVerifier.class).setClock(clock);
-		context.getBean(JwkSetKeySource.class).setClock(clock);
-		return context;
-	}
-
-	private static URI uri(ConfigurableApplicationContext node, String path) {
-		int port = ((WebServerApplicationContext) node).getWebServer().getPort();
-		return URI.create("http://127.0.0.1:" + port + path);
-	}
-
-	private static String sessionId(String cookie) {
-		String value = cookie.substring(cookie.indexOf('=') + 1);
-		return new String(Base64.getDecoder().decode(value), StandardCharsets.UTF_8);
+		return ClusterNodes.onClock(ClusterNodes.start(ClusterNodeApplication.class, idaas, redis, namespace,
+				"idaas.session.cluster-lock=" + clusterLock), clock);
 	}
 
 	record Answer(int status, String body) {

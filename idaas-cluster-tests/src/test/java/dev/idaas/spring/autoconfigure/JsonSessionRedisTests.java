@@ -1,31 +1,22 @@
 package dev.idaas.spring.autoconfigure;
 
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 
-import dev.idaas.spring.authentication.IdaasAuthenticationTokenFactory;
 import dev.idaas.spring.jackson.IdaasJacksonModule;
-import dev.idaas.spring.jwt.JwkSetKeySource;
-import dev.idaas.spring.jwt.JwksIdTokenVerifier;
 import dev.idaas.spring.test.simulator.IdaasSimulator;
 import dev.idaas.spring.test.simulator.MutableClock;
 import dev.idaas.spring.test.simulator.SimulatedUser;
 import dev.idaas.spring.web.RedisServerProcess;
-import dev.idaas.spring.web.session.IdTokenRefresher;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -84,7 +75,7 @@ class JsonSessionRedisTests {
 	@Test
 	void sessionWhenStoredAsJsonThenSignInServedAndRefreshedOnAnotherNode() throws Exception {
 		try (ConfigurableApplicationContext a = startNode(); ConfigurableApplicationContext b = startNode()) {
-			HttpResponse<String> login = this.http.send(HttpRequest.newBuilder(uri(a, "/login/idaas/apple"))
+			HttpResponse<String> login = this.http.send(HttpRequest.newBuilder(ClusterNodes.uri(a, "/login/idaas/apple"))
 				.header("Content-Type", "application/json")
 				.header("Accept", "application/json")
 				.POST(HttpRequest.BodyPublishers.ofString("{\"code\":\"" + idaas.issueAppleCode(ALICE) + "\"}"))
@@ -118,14 +109,13 @@ class JsonSessionRedisTests {
 
 	private String get(ConfigurableApplicationContext node, String cookie) throws Exception {
 		HttpResponse<String> response = this.http.send(
-				HttpRequest.newBuilder(uri(node, "/me")).header("Cookie", cookie).header("Accept", "application/json").build(),
+				HttpRequest.newBuilder(ClusterNodes.uri(node, "/me")).header("Cookie", cookie).header("Accept", "application/json").build(),
 				HttpResponse.BodyHandlers.ofString());
 		return response.statusCode() + " " + response.body();
 	}
 
 	private static String storedContext(ConfigurableApplicationContext node, String cookie) {
-		String sessionId = new String(Base64.getDecoder().decode(cookie.substring(cookie.indexOf('=') + 1)),
-				StandardCharsets.UTF_8);
+		String sessionId = ClusterNodes.sessionId(cookie);
 		Object value = node.getBean(StringRedisTemplate.class)
 			.opsForHash()
 			.get("idaas-test:json:sessions:" + sessionId, CONTEXT_FIELD);
@@ -134,22 +124,8 @@ class JsonSessionRedisTests {
 	}
 
 	private static ConfigurableApplicationContext startNode() {
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(JsonSessionApplication.class)
-			.properties("server.port=0", "spring.main.banner-mode=off", "logging.level.root=WARN",
-					"idaas.base-url=" + idaas.baseUrl(), "idaas.client-id=" + idaas.clientId(),
-					"spring.data.redis.host=127.0.0.1", "spring.data.redis.port=" + redis.port(),
-					"spring.session.data.redis.namespace=idaas-test:json")
-			.run();
-		context.getBean(IdTokenRefresher.class).setClock(clock);
-		context.getBean(IdaasAuthenticationTokenFactory.class).setClock(clock);
-		context.getBean(JwksIdTokenVerifier.class).setClock(clock);
-		context.getBean(JwkSetKeySource.class).setClock(clock);
-		return context;
-	}
-
-	private static URI uri(ConfigurableApplicationContext node, String path) {
-		int port = ((WebServerApplicationContext) node).getWebServer().getPort();
-		return URI.create("http://127.0.0.1:" + port + path);
+		return ClusterNodes.onClock(
+				ClusterNodes.start(JsonSessionApplication.class, idaas, redis, "idaas-test:json"), clock);
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -1,6 +1,5 @@
 package dev.idaas.spring.autoconfigure;
 
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -13,14 +12,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import dev.idaas.spring.authentication.IdaasAuthenticationToken;
-import dev.idaas.spring.authentication.IdaasAuthenticationTokenFactory;
-import dev.idaas.spring.jwt.JwkSetKeySource;
-import dev.idaas.spring.jwt.JwksIdTokenVerifier;
 import dev.idaas.spring.test.simulator.IdaasSimulator;
 import dev.idaas.spring.test.simulator.MutableClock;
 import dev.idaas.spring.test.simulator.SimulatedUser;
 import dev.idaas.spring.web.RedisServerProcess;
-import dev.idaas.spring.web.session.IdTokenRefresher;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,8 +23,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -162,7 +155,7 @@ class RotatedTokenLostUpdateRedisTests {
 	}
 
 	private String signIn(ConfigurableApplicationContext node) throws Exception {
-		HttpRequest login = HttpRequest.newBuilder(uri(node, "/login/idaas/apple"))
+		HttpRequest login = HttpRequest.newBuilder(ClusterNodes.uri(node, "/login/idaas/apple"))
 			.header("Content-Type", "application/json")
 			.header("Accept", "application/json")
 			.POST(HttpRequest.BodyPublishers.ofString("{\"code\":\"" + idaas.issueAppleCode(ALICE) + "\"}"))
@@ -185,7 +178,7 @@ class RotatedTokenLostUpdateRedisTests {
 	}
 
 	private static HttpRequest request(ConfigurableApplicationContext node, String path, String cookie) {
-		return HttpRequest.newBuilder(uri(node, path))
+		return HttpRequest.newBuilder(ClusterNodes.uri(node, path))
 			.header("Cookie", cookie)
 			.header("Accept", "application/json")
 			.GET()
@@ -208,23 +201,8 @@ class RotatedTokenLostUpdateRedisTests {
 	}
 
 	private static ConfigurableApplicationContext startNode(String namespace, boolean clusterLock) {
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(LostUpdateNodeApplication.class)
-			.properties("server.port=0", "spring.main.banner-mode=off", "logging.level.root=WARN",
-					"logging.level.dev.idaas=INFO", "idaas.base-url=" + idaas.baseUrl(),
-					"idaas.client-id=" + idaas.clientId(), "spring.data.redis.host=127.0.0.1",
-					"spring.data.redis.port=" + redis.port(), "spring.session.data.redis.namespace=" + namespace,
-					"idaas.session.cluster-lock=" + clusterLock)
-			.run();
-		context.getBean(IdTokenRefresher.class).setClock(clock);
-		context.getBean(IdaasAuthenticationTokenFactory.class).setClock(clock);
-		context.getBean(JwksIdTokenVerifier.class).setClock(clock);
-		context.getBean(JwkSetKeySource.class).setClock(clock);
-		return context;
-	}
-
-	private static URI uri(ConfigurableApplicationContext node, String path) {
-		int port = ((WebServerApplicationContext) node).getWebServer().getPort();
-		return URI.create("http://127.0.0.1:" + port + path);
+		return ClusterNodes.onClock(ClusterNodes.start(LostUpdateNodeApplication.class, idaas, redis, namespace,
+				"idaas.session.cluster-lock=" + clusterLock), clock);
 	}
 
 	record Answer(int status, String body) {

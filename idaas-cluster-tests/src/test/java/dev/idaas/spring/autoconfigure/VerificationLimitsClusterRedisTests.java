@@ -1,6 +1,5 @@
 package dev.idaas.spring.autoconfigure;
 
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -27,8 +26,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -248,7 +245,7 @@ class VerificationLimitsClusterRedisTests {
 		StringRedisTemplate redisTemplate = nodeA.getBean(StringRedisTemplate.class);
 		assertThat(redisTemplate.opsForValue().get(checkKey)).isEqualTo(Integer.toString(LIMIT - 1));
 
-		HttpResponse<String> signedIn = this.http.send(HttpRequest.newBuilder(uri(nodeB, "/idaas/bind"))
+		HttpResponse<String> signedIn = this.http.send(HttpRequest.newBuilder(ClusterNodes.uri(nodeB, "/idaas/bind"))
 			.header("Cookie", session)
 			.header("Content-Type", "application/json")
 			.header("Accept", "application/json")
@@ -286,7 +283,7 @@ class VerificationLimitsClusterRedisTests {
 	}
 
 	private String startBindFlow(ConfigurableApplicationContext node) throws Exception {
-		HttpRequest login = HttpRequest.newBuilder(uri(node, "/login/idaas/apple"))
+		HttpRequest login = HttpRequest.newBuilder(ClusterNodes.uri(node, "/login/idaas/apple"))
 			.header("Content-Type", "application/json")
 			.header("Accept", "application/json")
 			.POST(HttpRequest.BodyPublishers.ofString("{\"code\":\"" + idaas.issueSocialBindCode() + "\"}"))
@@ -349,7 +346,7 @@ class VerificationLimitsClusterRedisTests {
 
 	private Answer post(ConfigurableApplicationContext node, String session, String path, String json)
 			throws Exception {
-		HttpRequest request = HttpRequest.newBuilder(uri(node, path))
+		HttpRequest request = HttpRequest.newBuilder(ClusterNodes.uri(node, path))
 			.header("Cookie", session)
 			.header("Content-Type", "application/json")
 			.header("Accept", "application/json")
@@ -359,7 +356,7 @@ class VerificationLimitsClusterRedisTests {
 	}
 
 	private Answer get(ConfigurableApplicationContext node, String session, String path) throws Exception {
-		HttpRequest request = HttpRequest.newBuilder(uri(node, path))
+		HttpRequest request = HttpRequest.newBuilder(ClusterNodes.uri(node, path))
 			.header("Cookie", session)
 			.header("Accept", "application/json")
 			.GET()
@@ -372,19 +369,9 @@ class VerificationLimitsClusterRedisTests {
 	}
 
 	private static ConfigurableApplicationContext startNode() {
-		return new SpringApplicationBuilder(LimitsNodeApplication.class)
-			.properties("server.port=0", "spring.main.banner-mode=off", "logging.level.root=WARN",
-					"idaas.base-url=" + idaas.baseUrl(), "idaas.client-id=" + idaas.clientId(),
-					"spring.data.redis.host=127.0.0.1", "spring.data.redis.port=" + redis.port(),
-					"spring.session.data.redis.namespace=idaas-test:limits",
-					// only the abuse limits stand between the requests and IDaaS
-					"idaas.login.code-resend-interval=0s")
-			.run();
-	}
-
-	private static URI uri(ConfigurableApplicationContext node, String path) {
-		int port = ((WebServerApplicationContext) node).getWebServer().getPort();
-		return URI.create("http://127.0.0.1:" + port + path);
+		// only the abuse limits stand between the requests and IDaaS
+		return ClusterNodes.start(LimitsNodeApplication.class, idaas, redis, "idaas-test:limits",
+				"idaas.login.code-resend-interval=0s");
 	}
 
 	@FunctionalInterface
