@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.List;
 
 import jakarta.servlet.http.Cookie;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 import dev.idaas.spring.authentication.IdaasAuthenticationTokenFactory;
 import dev.idaas.spring.client.IdaasClient;
@@ -76,6 +78,8 @@ import org.springframework.web.util.UriComponentsBuilder;
 @ConditionalOnBean(IdaasAutoConfiguration.class)
 public final class IdaasWebSecurityAutoConfiguration {
 
+	private static final Log logger = LogFactory.getLog(IdaasWebSecurityAutoConfiguration.class);
+
 	/**
 	 * The refresher's {@link SpringSessionSecurityContextRepository}: not a default candidate,
 	 * so nothing else injects it as "the" {@link SecurityContextRepository}.
@@ -138,6 +142,10 @@ public final class IdaasWebSecurityAutoConfiguration {
 						apple.getScope(), apple.getAuthorizationUrl(), apple.getCallbackUrl(), apple.getStateTimeout(),
 						apple.getStateSecret())
 				: null;
+		if (appleSettings == null) {
+			logger.info("Sign in with Apple on the web is off: idaas.apple.client-id is not set. Only Apple codes "
+					+ "posted to " + login.getProcessingUrl() + " (native apps, pop-ups) are accepted.");
+		}
 		URI upstreamLogoutUri = (this.properties.getLogout().getUpstream().isBrowserRedirect()
 				&& this.properties.getBaseUrl() != null)
 				? UriComponentsBuilder.fromUri(this.properties.getBaseUrl()).path(BROWSER_LOGOUT_PATH).build().toUri()

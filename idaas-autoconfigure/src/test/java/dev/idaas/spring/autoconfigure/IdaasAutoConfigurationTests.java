@@ -3,6 +3,7 @@ package dev.idaas.spring.autoconfigure;
 import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.idaas.spring.authentication.IdaasAuthenticationTokenFactory;
 import dev.idaas.spring.client.AppleLoginResult;
@@ -39,6 +40,8 @@ import org.springframework.boot.test.context.assertj.AssertableWebApplicationCon
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.ContextConsumer;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
@@ -376,6 +379,22 @@ class IdaasAutoConfigurationTests {
 				.hasStackTraceContaining("the value contains '#' at position 11")));
 		this.webRunner.withPropertyValues("idaas.client-id=client\t123")
 			.run(failsWith("idaas.client-id", "the id alone"));
+	}
+
+	@Test
+	@ExtendWith(OutputCaptureExtension.class)
+	void autoConfigurationWhenNoAppleClientIdThenSaysTheWebFlowIsOff(CapturedOutput output) {
+		this.webRunner.run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context.getBean(IdaasLoginSettings.class).apple()).isNull();
+		});
+		assertThat(output).contains("Sign in with Apple on the web is off: idaas.apple.client-id is not set");
+		int before = output.toString().length();
+		this.webRunner
+			.withPropertyValues("idaas.apple.client-id=com.example.web",
+					"idaas.apple.redirect-uri=https://app.example.com/login/idaas/apple/callback")
+			.run((context) -> assertThat(context).hasNotFailed());
+		assertThat(output.toString().substring(before)).doesNotContain("Sign in with Apple on the web is off");
 	}
 
 	@Test
