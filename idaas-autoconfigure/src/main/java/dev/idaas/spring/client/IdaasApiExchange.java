@@ -291,10 +291,11 @@ final class IdaasApiExchange {
 
 	// Answers
 
-	private Answer readAnswer(ClientHttpResponse response, boolean anyBody) throws IOException {
-		int status = response.getStatusCode().value();
-		byte[] body = readBody(response, status);
-		JsonNode json = parse(body);
+	/**
+	 * Fails on an answer that is not a success, whatever was asked: an {@code error_code} in a
+	 * JSON body, a 5xx or 429, or any other non-2xx status.
+	 */
+	private void failIfNotSuccess(int status, @Nullable JsonNode json) {
 		if (json != null) {
 			String errorCode = text(json, "error_code");
 			if (errorCode != null) {
@@ -310,6 +311,13 @@ final class IdaasApiExchange {
 			throw failure(IdaasErrorCodes.MALFORMED_RESPONSE, IdaasErrorCategory.PROTOCOL, status, null, null,
 					"HTTP " + status + " without an error code", null);
 		}
+	}
+
+	private Answer readAnswer(ClientHttpResponse response, boolean anyBody) throws IOException {
+		int status = response.getStatusCode().value();
+		byte[] body = readBody(response, status);
+		JsonNode json = parse(body);
+		failIfNotSuccess(status, json);
 		if (anyBody && (body.length == 0 || isBlank(body) || json != null)) {
 			return new Answer(status, (json instanceof ObjectNode object) ? object : this.jsonMapper.createObjectNode());
 		}
@@ -490,21 +498,7 @@ final class IdaasApiExchange {
 		int status = response.getStatusCode().value();
 		byte[] body = readBody(response, status);
 		JsonNode json = parse(body);
-		if (json != null) {
-			String errorCode = text(json, "error_code");
-			if (errorCode != null) {
-				throw failure(errorCode, category(errorCode, status), status, text(json, "error_msg"), null, null,
-						null);
-			}
-		}
-		if (status >= 500 || status == 429) {
-			throw failure(IdaasErrorCodes.UPSTREAM_UNAVAILABLE, IdaasErrorCategory.TRANSIENT, status, null, null,
-					"HTTP " + status, null);
-		}
-		if (status < 200 || status > 299) {
-			throw failure(IdaasErrorCodes.MALFORMED_RESPONSE, IdaasErrorCategory.PROTOCOL, status, null, null,
-					"HTTP " + status + " without an error code", null);
-		}
+		failIfNotSuccess(status, json);
 		long date = response.getHeaders().getDate();
 		return new RawAnswer(status, body, json, (date >= 0) ? Instant.ofEpochMilli(date) : null);
 	}
