@@ -22,7 +22,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * The nodes of a test cluster: applications on random ports that share one real Redis (Spring
  * Session) and one simulated IDaaS.
  */
-final class ClusterNodes {
+public final class ClusterNodes {
 
 	private ClusterNodes() {
 	}
@@ -36,7 +36,7 @@ final class ClusterNodes {
 	 * @param properties more properties, {@code key=value}
 	 * @return the running node
 	 */
-	static ConfigurableApplicationContext start(Class<?> application, IdaasSimulator idaas, RedisServerProcess redis,
+	public static ConfigurableApplicationContext start(Class<?> application, IdaasSimulator idaas, RedisServerProcess redis,
 			String namespace, String... properties) {
 		List<String> all = new ArrayList<>(List.of("server.port=0", "spring.main.banner-mode=off",
 				"logging.level.root=WARN", "logging.level.dev.idaas=INFO", "idaas.base-url=" + idaas.baseUrl(),
@@ -53,7 +53,7 @@ final class ClusterNodes {
 	 * @param clock the clock
 	 * @return the node
 	 */
-	static ConfigurableApplicationContext onClock(ConfigurableApplicationContext node, Clock clock) {
+	public static ConfigurableApplicationContext onClock(ConfigurableApplicationContext node, Clock clock) {
 		node.getBean(IdTokenRefresher.class).setClock(clock);
 		node.getBean(IdaasAuthenticationTokenFactory.class).setClock(clock);
 		node.getBean(JwksIdTokenVerifier.class).setClock(clock);
@@ -61,7 +61,13 @@ final class ClusterNodes {
 		return node;
 	}
 
-	static URI uri(ConfigurableApplicationContext node, String path) {
+	/**
+	 * The URI of a path on a node.
+	 * @param node the node
+	 * @param path the path, e.g. {@code /me}
+	 * @return {@code http://127.0.0.1:<port><path>}
+	 */
+	public static URI uri(ConfigurableApplicationContext node, String path) {
 		int port = ((WebServerApplicationContext) node).getWebServer().getPort();
 		return URI.create("http://127.0.0.1:" + port + path);
 	}
