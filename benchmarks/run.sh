@@ -35,7 +35,15 @@ if selected login; then
 	echo "login: not measured yet" | tee target/results/login.txt
 fi
 if selected cluster; then
-	echo "cluster: not measured yet" | tee target/results/cluster.txt
+	# The scenario is in idaas-cluster-tests' test classes; it runs on that module's class path so
+	# Spring Session and Redis stay off the class path of the other figures' apps
+	classpath_file="$PWD/target/cluster.classpath"
+	(cd .. && ./mvnw -q -B -pl idaas-cluster-tests -am test-compile \
+		org.apache.maven.plugins:maven-dependency-plugin:3.9.0:build-classpath \
+		-Dmdep.includeScope=test -Dmdep.outputFile="$classpath_file")
+	java -cp "../idaas-cluster-tests/target/test-classes:$(cat "$classpath_file")" \
+		dev.idaas.spring.cluster.load.ClusterRefreshBurstBenchmark 3 1000 2 2 48 30 \
+		| tee target/results/cluster.txt
 fi
 if selected outage; then
 	echo "outage: not measured yet" | tee target/results/outage.txt
