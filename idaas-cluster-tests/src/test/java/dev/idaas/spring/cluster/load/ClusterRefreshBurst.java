@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -72,6 +74,8 @@ public final class ClusterRefreshBurst {
 	 */
 	public static Result run(Settings settings, RedisServerProcess redis) throws Exception {
 		MutableClock clock = new MutableClock(Instant.now());
+		Map<String, Long> phases = new LinkedHashMap<>();
+		long phaseStart = System.nanoTime();
 		String namespace = "idaas-load:" + runs.incrementAndGet() + "-" + (settings.clusterLock() ? "lock" : "nolock");
 		List<ConfigurableApplicationContext> nodes = new ArrayList<>();
 		ExecutorService pool = Executors.newFixedThreadPool(settings.clientThreads());
@@ -94,12 +98,14 @@ public final class ClusterRefreshBurst {
 						+ nodes.get(0).getBean(IdTokenRefreshLock.class).getClass().getSimpleName());
 			}
 			Client client = new Client(http, pool, nodes);
+			phaseStart = phase(phases, "start nodes", phaseStart);
 
 			// sign in the burst's sessions and the single-refresh ones, in parallel, spread over the nodes
 			int total = settings.sessions() + settings.singleRefreshes();
 			List<SignedIn> signedIn = client.signIn(idaas, total);
 			List<SignedIn> burstSessions = signedIn.subList(0, settings.sessions());
 			List<SignedIn> singleSessions = signedIn.subList(settings.sessions(), total);
+			phaseStart = phase(phases, "sign in", phaseStart);
 
 			// every id_token expires at once
 			clock.advance(ID_TOKEN_TTL.plusSeconds(1));
@@ -117,6 +123,7 @@ public final class ClusterRefreshBurst {
 			}
 			long[] measuredSingles = Arrays.copyOfRange(singles, singles.length / 3, singles.length);
 			Arrays.sort(measuredSingles);
+			phaseStart = phase(phases, "single refreshes", phaseStart);
 
 			int[] refreshedBefore = client.refreshedPerNode();
 			int signOutsBefore = client.signOuts();
@@ -125,6 +132,7 @@ public final class ClusterRefreshBurst {
 			RedisCommandStats redisBefore = RedisCommandStats.read(redis.port());
 			Round burst = client.round(burstSessions, settings.requestsPerNode());
 			RedisCommandStats redisAfterBurst = RedisCommandStats.read(redis.port());
+			phaseStart = phase(phases, "burst round", phaseStart);
 			int refreshCallsInBurst = idaas.refreshRequestCount() - refreshCallsBefore;
 			int[] refreshedAfterBurst = client.refreshedPerNode();
 
@@ -133,6 +141,7 @@ public final class ClusterRefreshBurst {
 				later.add(client.round(burstSessions, settings.requestsPerNode()));
 			}
 			RedisCommandStats redisAfter = RedisCommandStats.read(redis.port());
+			phase(phases, "later rounds", phaseStart);
 			int refreshCallsAfterBurst = idaas.refreshRequestCount() - refreshCallsBefore - refreshCallsInBurst;
 
 			List<Integer> refreshesPerNode = new ArrayList<>();
@@ -155,7 +164,8 @@ public final class ClusterRefreshBurst {
 					burst.latencies().length, laterRequests, redisAfterBurst.minus(redisBefore),
 					redisAfter.minus(redisAfterBurst), Latencies.of(burst.latencies()),
 					Latencies.of(laterLatencies.stream().mapToLong(Long::longValue).toArray()),
-					Latencies.of(measuredSingles), singleFailures, burst.wallNanos());
+					Latencies.of(measuredSingles), singleFailures, burst.wallNanos(),
+					Collections.unmodifiableMap(phases));
 		}
 		finally {
 			pool.shutdownNow();
@@ -163,6 +173,12 @@ public final class ClusterRefreshBurst {
 				node.close();
 			}
 		}
+	}
+
+	private static long phase(Map<String, Long> phases, String name, long start) {
+		long now = System.nanoTime();
+		phases.put(name, (now - start) / 1_000_000);
+		return now;
 	}
 
 	/**
@@ -235,12 +251,14 @@ public final class ClusterRefreshBurst {
 	 * @param singleRefreshLatency latency of one uncontended refresh
 	 * @param singleRefreshFailures single refreshes not answered 200 after exactly one call
 	 * @param burstWallNanos first request in to last answer out, burst round
+	 * @param phaseMillis wall time of each phase, in milliseconds
 	 */
 	public record Result(Settings settings, int signIns, int refreshCalls, int refreshCallsAfterBurst,
 			List<Integer> refreshesPerNode, int signOuts, Map<String, Integer> signOutReasons, int upstreamLogouts,
 			SortedMap<Integer, Integer> statuses, int wrongBodies, int burstRequests, int laterRequests,
 			RedisCommandStats burstRedis, RedisCommandStats laterRedis, Latencies burstLatency,
-			Latencies laterLatency, Latencies singleRefreshLatency, int singleRefreshFailures, long burstWallNanos) {
+			Latencies laterLatency, Latencies singleRefreshLatency, int singleRefreshFailures, long burstWallNanos,
+			Map<String, Long> phaseMillis) {
 
 		/**
 		 * Answers that were not 2xx (or no answer at all), all rounds.
@@ -263,6 +281,14 @@ public final class ClusterRefreshBurst {
 		}
 
 		/**
+		 * Redis commands of the burst round per session.
+		 * @return the ratio
+		 */
+		public double redisCommandsPerSession() {
+			return (double) this.burstRedis.total() / this.settings.sessions();
+		}
+
+		/**
 		 * Redis commands of a request that did not refresh (later rounds).
 		 * @return commands per request
 		 */
@@ -271,13 +297,24 @@ public final class ClusterRefreshBurst {
 		}
 
 		/**
-		 * Redis commands a refresh adds to the requests of the burst: the burst's commands less
-		 * what its requests would cost without a refresh, per refresh call.
-		 * @return the added commands per refresh
+		 * Redis commands the refresh adds to the requests of one session in the burst: the
+		 * burst's commands less what its requests cost without a refresh (later rounds), per
+		 * session.
+		 * @return the added commands per session
 		 */
-		public double addedRedisCommandsPerRefresh() {
+		public double addedRedisCommandsPerSession() {
 			return (this.burstRedis.total() - redisCommandsPerPlainRequest() * this.burstRequests)
-					/ Math.max(1, this.refreshCalls);
+					/ this.settings.sessions();
+		}
+
+		/**
+		 * The same as {@link #addedRedisCommandsPerSession()} for one command.
+		 * @param command the command, e.g. {@code exists}
+		 * @return the added calls per session
+		 */
+		public double addedRedisCallsPerSession(String command) {
+			double plain = (double) this.laterRedis.calls(command) / Math.max(1, this.laterRequests);
+			return (this.burstRedis.calls(command) - plain * this.burstRequests) / this.settings.sessions();
 		}
 
 		/**
@@ -288,12 +325,12 @@ public final class ClusterRefreshBurst {
 			return String.format(Locale.ROOT,
 					"cluster-lock=%s: %d nodes x %d sessions, %d burst requests: %d refresh calls (+%d later), "
 							+ "refreshes per node %s, %d sign-outs %s, %d non-2xx, statuses %s, Redis %.1f commands per "
-							+ "refresh %s, burst p50 %.1f ms p99 %.1f ms, single refresh %.1f ms",
+							+ "refresh %s, burst p50 %.1f ms p99 %.1f ms, single refresh %.1f ms, phases (ms) %s",
 					this.settings.clusterLock(), this.settings.nodes(), this.settings.sessions(), this.burstRequests,
 					this.refreshCalls, this.refreshCallsAfterBurst, this.refreshesPerNode, this.signOuts,
 					this.signOutReasons, non2xx(), this.statuses, redisCommandsPerRefresh(), this.burstRedis.calls(),
 					this.burstLatency.p50Millis(), this.burstLatency.p99Millis(),
-					this.singleRefreshLatency.p50Millis());
+					this.singleRefreshLatency.p50Millis(), this.phaseMillis);
 		}
 
 	}

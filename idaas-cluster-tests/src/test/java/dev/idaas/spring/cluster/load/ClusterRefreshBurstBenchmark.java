@@ -67,14 +67,16 @@ public final class ClusterRefreshBurstBenchmark {
 		row("200s naming another user", on, off, (r) -> r.wrongBodies());
 		row("burst requests / later-round requests", on, off, (r) -> r.burstRequests() + " / " + r.laterRequests());
 		row("Redis commands, burst round", on, off, (r) -> r.burstRedis().total());
-		row("Redis commands per refresh call", on, off, (r) -> fmt(r.redisCommandsPerRefresh()));
+		row("Redis commands per upstream refresh call", on, off, (r) -> fmt(r.redisCommandsPerRefresh()));
+		row("Redis commands per session, burst round", on, off, (r) -> fmt(r.redisCommandsPerSession()));
 		row("Redis commands per request without refresh", on, off, (r) -> fmt(r.redisCommandsPerPlainRequest()));
-		row("Redis commands a refresh adds", on, off, (r) -> fmt(r.addedRedisCommandsPerRefresh()));
+		row("Redis commands the refresh adds per session", on, off, (r) -> fmt(r.addedRedisCommandsPerSession()));
 		TreeSet<String> commands = new TreeSet<>(on.burstRedis().calls().keySet());
 		commands.addAll(off.burstRedis().calls().keySet());
 		for (String command : commands) {
-			row("  " + command + " per refresh call", on, off,
-					(r) -> fmt((double) r.burstRedis().calls(command) / Math.max(1, r.refreshCalls())));
+			row("  " + command + ": per session in the burst / added", on, off,
+					(r) -> fmt((double) r.burstRedis().calls(command) / r.settings().sessions()) + " / "
+							+ fmt(r.addedRedisCallsPerSession(command)));
 		}
 		row("single uncontended refresh, median ms", on, off, (r) -> fmt(r.singleRefreshLatency().p50Millis()));
 		row("request without refresh (later rounds), p50 ms", on, off, (r) -> fmt(r.laterLatency().p50Millis()));
@@ -89,7 +91,10 @@ public final class ClusterRefreshBurstBenchmark {
 				(r) -> fmt(r.burstLatency().p50Millis() / r.singleRefreshLatency().p50Millis()));
 		row("burst p99 / single refresh", on, off,
 				(r) -> fmt(r.burstLatency().p99Millis() / r.singleRefreshLatency().p50Millis()));
+		row("burst p50 added over requests without refresh, ms", on, off,
+				(r) -> fmt(r.burstLatency().p50Millis() - r.laterLatency().p50Millis()));
 		row("whole burst round, s", on, off, (r) -> fmt(r.burstWallNanos() / 1e9));
+		row("phases, ms", on, off, (r) -> r.phaseMillis());
 		List<String> missed = new ArrayList<>();
 		if (on.refreshCalls() != sessions) {
 			missed.add("refresh calls " + on.refreshCalls() + " != " + sessions);
