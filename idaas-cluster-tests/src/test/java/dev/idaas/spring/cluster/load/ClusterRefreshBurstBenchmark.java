@@ -28,6 +28,11 @@ public final class ClusterRefreshBurstBenchmark {
 	private ClusterRefreshBurstBenchmark() {
 	}
 
+	/**
+	 * Runs the warm-up, the lock-on and the lock-off run, and prints the table.
+	 * @param args {@code [nodes] [sessions] [requestsPerNode] [rounds] [clientThreads] [singleRefreshes]}
+	 * @throws Exception when Redis, a node or the simulator cannot start
+	 */
 	public static void main(String[] args) throws Exception {
 		int nodes = intArg(args, 0, 3);
 		int sessions = intArg(args, 1, 1000);
