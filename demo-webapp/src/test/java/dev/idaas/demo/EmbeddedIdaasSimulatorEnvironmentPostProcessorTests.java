@@ -2,11 +2,14 @@ package dev.idaas.demo;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 
 import dev.idaas.demo.simulator.EmbeddedIdaasSimulator;
 import dev.idaas.demo.simulator.EmbeddedIdaasSimulatorEnvironmentPostProcessor;
+import dev.idaas.spring.test.simulator.IdaasSimulator;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.SpringApplication;
@@ -18,6 +21,7 @@ import org.springframework.mock.env.MockEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
  * The simulator is embedded only without a tenant, at the lowest precedence, and closed with
@@ -81,6 +85,95 @@ class EmbeddedIdaasSimulatorEnvironmentPostProcessorTests {
 		context.close();
 		assertThatExceptionOfType(ConnectException.class)
 			.isThrownBy(() -> new Socket("127.0.0.1", baseUrl.getPort()).close());
+	}
+
+	@Test
+	void postProcessWhenPortFreeThenHostsSimulatorThere() throws IOException {
+		int port = freePort();
+		MockEnvironment environment = new MockEnvironment().withProperty("demo.simulator.port", Integer.toString(port))
+			.withProperty("demo.simulator.client-id", "DemoClusterClientIdForEveryNode0");
+		SpringApplication application = new SpringApplication();
+		int initializers = application.getInitializers().size();
+		this.postProcessor.postProcessEnvironment(environment, application);
+		try {
+			assertThat(environment.getProperty("idaas.base-url")).isEqualTo("http://localhost:" + port);
+			assertThat(environment.getProperty("idaas.client-id")).isEqualTo("DemoClusterClientIdForEveryNode0");
+			assertThat(environment.getProperty("idaas.apple.authorize-uri"))
+				.isEqualTo("http://127.0.0.1:" + port + "/auth/authorize");
+			// this node hosts it: the bean is registered
+			assertThat(application.getInitializers()).hasSize(initializers + 1);
+		}
+		finally {
+			closeSimulator(application);
+		}
+	}
+
+	@Test
+	void postProcessWhenPortTakenBySimulatorThenUsesItAndStartsNone() {
+		try (IdaasSimulator host = new IdaasSimulator("DemoClusterClientIdForEveryNode0").start()) {
+			int port = host.baseUrl().getPort();
+			MockEnvironment environment = new MockEnvironment()
+				.withProperty("demo.simulator.port", Integer.toString(port))
+				.withProperty("demo.simulator.client-id", "DemoClusterClientIdForEveryNode0")
+				.withProperty("demo.simulator.id-token-ttl", "30s");
+			SpringApplication application = new SpringApplication();
+			int initializers = application.getInitializers().size();
+			int jwksRequests = host.jwksRequestCount();
+			this.postProcessor.postProcessEnvironment(environment, application);
+			assertThat(environment.getProperty("idaas.base-url")).isEqualTo(host.baseUrl().toString());
+			assertThat(environment.getProperty("idaas.client-id")).isEqualTo(host.clientId());
+			assertThat(environment.getProperty("idaas.apple.authorize-uri"))
+				.isEqualTo("http://127.0.0.1:" + port + "/auth/authorize");
+			assertThat(environment.getProperty("idaas.id-token.refresh-ahead")).isEqualTo("10s");
+			// no simulator of its own, no bean
+			assertThat(application.getInitializers()).hasSize(initializers);
+			// it looked before using it
+			assertThat(host.jwksRequestCount()).isEqualTo(jwksRequests + 1);
+		}
+	}
+
+	@Test
+	void postProcessWhenPortTakenWithoutClientIdThenFailsNamingTheProperty() {
+		try (IdaasSimulator host = new IdaasSimulator().start()) {
+			MockEnvironment environment = new MockEnvironment().withProperty("demo.simulator.port",
+					Integer.toString(host.baseUrl().getPort()));
+			assertThatIllegalStateException()
+				.isThrownBy(() -> this.postProcessor.postProcessEnvironment(environment, new SpringApplication()))
+				.withMessageContaining("set demo.simulator.client-id");
+			assertThat(environment.containsProperty("idaas.base-url")).isFalse();
+		}
+	}
+
+	@Test
+	void postProcessWhenPortTakenByAnotherServerThenFails() throws IOException {
+		try (ServerSocket other = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			MockEnvironment environment = new MockEnvironment()
+				.withProperty("demo.simulator.port", Integer.toString(other.getLocalPort()))
+				.withProperty("demo.simulator.client-id", "DemoClusterClientIdForEveryNode0");
+			assertThatIllegalStateException()
+				.isThrownBy(() -> this.postProcessor.postProcessEnvironment(environment, new SpringApplication()))
+				.withMessageContaining("is taken by something that is not an IDaaS simulator");
+			assertThat(environment.containsProperty("idaas.base-url")).isFalse();
+		}
+	}
+
+	private static void closeSimulator(SpringApplication application) {
+		GenericApplicationContext context = new GenericApplicationContext();
+		for (ApplicationContextInitializer<?> initializer : application.getInitializers()) {
+			if (initializer.getClass().getName().startsWith(EmbeddedIdaasSimulatorEnvironmentPostProcessor.class.getName())) {
+				@SuppressWarnings("unchecked")
+				ApplicationContextInitializer<ConfigurableApplicationContext> typed = (ApplicationContextInitializer<ConfigurableApplicationContext>) initializer;
+				typed.initialize(context);
+			}
+		}
+		context.refresh();
+		context.close();
+	}
+
+	private static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			return socket.getLocalPort();
+		}
 	}
 
 }

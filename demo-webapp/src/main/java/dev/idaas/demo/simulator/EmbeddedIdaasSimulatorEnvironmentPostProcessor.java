@@ -1,12 +1,19 @@
 package dev.idaas.demo.simulator;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 import dev.idaas.spring.test.simulator.IdaasSimulator;
 import org.apache.commons.logging.Log;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
@@ -34,7 +41,14 @@ import org.springframework.util.Assert;
  * <p>
  * Properties: {@code demo.simulator.enabled} (default {@code true}),
  * {@code demo.simulator.id-token-ttl} (default {@code 60s}, short so that the silent refresh is
- * visible within a minute).
+ * visible within a minute), {@code demo.simulator.port} (default {@code 0}: a free port) and
+ * {@code demo.simulator.client-id} (default: a random one).
+ * <p>
+ * Several nodes share one simulator (the {@code cluster} profile): with a fixed
+ * {@code demo.simulator.port} and {@code demo.simulator.client-id}, the first node to start hosts
+ * the simulator on that port, and a node that finds the port taken by a simulator uses that one
+ * (it registers no {@code idaasSimulator} bean). The simulator lives in the hosting node: when
+ * that node stops, the others can no longer sign anyone in nor refresh.
  *
  * @author idaas-spring-boot-starter
  * @since 0.1
@@ -57,6 +71,8 @@ public final class EmbeddedIdaasSimulatorEnvironmentPostProcessor implements Env
 	public static final String APPLE_CLIENT_ID = "dev.idaas.demo.web";
 
 	private static final Duration DEFAULT_ID_TOKEN_TTL = Duration.ofSeconds(60);
+
+	private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
 
 	private final Log logger;
 
@@ -96,8 +112,23 @@ public final class EmbeddedIdaasSimulatorEnvironmentPostProcessor implements Env
 			environment.getPropertySources().addLast(new MapPropertySource(PROPERTY_SOURCE_NAME, AOT_PROPERTIES));
 			return;
 		}
-		IdaasSimulator simulator = new IdaasSimulator().withSamplePeople().idTokenTtl(idTokenTtl).start();
-		environment.getPropertySources().addLast(new MapPropertySource(PROPERTY_SOURCE_NAME, properties(simulator, idTokenTtl)));
+		int port = binder.bind("demo.simulator.port", Integer.class).orElse(0);
+		String clientId = binder.bind("demo.simulator.client-id", String.class).orElse(null);
+		IdaasSimulator simulator = new IdaasSimulator(clientId).withSamplePeople().idTokenTtl(idTokenTtl);
+		try {
+			simulator.start(port);
+		}
+		catch (UncheckedIOException ex) {
+			simulator.close();
+			if (port == 0 || !(ex.getCause() instanceof BindException)) {
+				throw ex;
+			}
+			join(environment, port, clientId, idTokenTtl);
+			return;
+		}
+		environment.getPropertySources()
+			.addLast(new MapPropertySource(PROPERTY_SOURCE_NAME,
+					properties(simulator.baseUrl(), simulator.clientId(), idTokenTtl)));
 		EmbeddedIdaasSimulator embedded = new EmbeddedIdaasSimulator(simulator);
 		application.addInitializers((context) -> {
 			// a registered singleton, not a bean definition, so AOT processing leaves it alone
@@ -114,18 +145,65 @@ public final class EmbeddedIdaasSimulatorEnvironmentPostProcessor implements Env
 			}
 		});
 		this.logger.info("No idaas.base-url set: embedded IDaaS simulator started at " + simulator.baseUrl()
-				+ " with Apple sign-in page " + authorizeUri(simulator) + " (sample people: alice, bob, carol, dave,"
-				+ " erin; verification code " + IdaasSimulator.DEFAULT_VERIFICATION_CODE + "; id_tokens live "
-				+ idTokenTtl.toSeconds() + "s). Set idaas.base-url, idaas.client-id and idaas.apple.* for a real"
-				+ " tenant.");
+				+ " with Apple sign-in page " + authorizeUri(simulator.baseUrl())
+				+ " (sample people: alice, bob, carol, dave, erin; verification code "
+				+ IdaasSimulator.DEFAULT_VERIFICATION_CODE + "; id_tokens live " + idTokenTtl.toSeconds()
+				+ "s). Set idaas.base-url, idaas.client-id and idaas.apple.* for a real tenant.");
+		if (port != 0) {
+			this.logger.info("This node hosts the shared IDaaS simulator on port " + port
+					+ ": other nodes started with the same demo.simulator.port use it, and lose it when this node stops.");
+		}
 	}
 
-	private static Map<String, Object> properties(IdaasSimulator simulator, Duration idTokenTtl) {
+	/**
+	 * Uses the simulator another node hosts on {@code port}, after checking that it is one.
+	 */
+	private void join(ConfigurableEnvironment environment, int port, @Nullable String clientId, Duration idTokenTtl) {
+		URI baseUrl = URI.create("http://localhost:" + port);
+		if (clientId == null) {
+			throw new IllegalStateException("demo.simulator.port " + port
+					+ " is taken; set demo.simulator.client-id (the same on every node) to use the simulator there");
+		}
+		if (!answersAsSimulator(baseUrl)) {
+			throw new IllegalStateException("demo.simulator.port " + port
+					+ " is taken by something that is not an IDaaS simulator; free the port or choose another one");
+		}
+		environment.getPropertySources()
+			.addLast(new MapPropertySource(PROPERTY_SOURCE_NAME, properties(baseUrl, clientId, idTokenTtl)));
+		this.logger.info("No idaas.base-url set and demo.simulator.port " + port
+				+ " taken: using the IDaaS simulator another node hosts at " + baseUrl + " with Apple sign-in page "
+				+ authorizeUri(baseUrl) + ". When that node stops, sign-ins and refreshes here fail until it is back.");
+	}
+
+	/**
+	 * Whether a simulator answers at {@code baseUrl}: its JWKS is there and holds keys.
+	 */
+	private static boolean answersAsSimulator(URI baseUrl) {
+		HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + IdaasSimulator.JWKS_PATH))
+			.timeout(PROBE_TIMEOUT)
+			.GET()
+			.build();
+		HttpClient client = HttpClient.newBuilder().connectTimeout(PROBE_TIMEOUT).build();
+		try {
+			HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+			return response.statusCode() == 200 && response.body().contains("\"keys\"")
+					&& response.body().contains("\"kid\"");
+		}
+		catch (IOException ex) {
+			return false;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
+	}
+
+	private static Map<String, Object> properties(URI baseUrl, String clientId, Duration idTokenTtl) {
 		Map<String, Object> properties = new LinkedHashMap<>();
-		properties.put("idaas.base-url", simulator.baseUrl().toString());
-		properties.put("idaas.client-id", simulator.clientId());
+		properties.put("idaas.base-url", baseUrl.toString());
+		properties.put("idaas.client-id", clientId);
 		properties.put("idaas.apple.client-id", APPLE_CLIENT_ID);
-		properties.put("idaas.apple.authorize-uri", authorizeUri(simulator).toString());
+		properties.put("idaas.apple.authorize-uri", authorizeUri(baseUrl).toString());
 		// refresh in the last third of the short-lived id_token's life, not on every request
 		properties.put("idaas.id-token.refresh-ahead", Math.max(1, idTokenTtl.toSeconds() / 3) + "s");
 		return properties;
@@ -134,9 +212,8 @@ public final class EmbeddedIdaasSimulatorEnvironmentPostProcessor implements Env
 	/**
 	 * The simulated Apple page, on {@code 127.0.0.1}: another site than {@code localhost}.
 	 */
-	static URI authorizeUri(IdaasSimulator simulator) {
-		URI base = simulator.baseUrl();
-		return URI.create("http://127.0.0.1:" + base.getPort() + IdaasSimulator.AUTHORIZE_PATH);
+	static URI authorizeUri(URI simulatorBaseUrl) {
+		return URI.create("http://127.0.0.1:" + simulatorBaseUrl.getPort() + IdaasSimulator.AUTHORIZE_PATH);
 	}
 
 }

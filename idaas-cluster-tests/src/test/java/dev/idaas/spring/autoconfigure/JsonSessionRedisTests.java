@@ -14,16 +14,12 @@ import dev.idaas.spring.web.RedisServerProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.data.redis.core.StringRedisTemplate;
-import org.springframework.data.redis.serializer.GenericJacksonJsonRedisSerializer;
-import org.springframework.data.redis.serializer.RedisSerializer;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.core.oidc.user.OidcUser;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -34,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Sessions stored as JSON: two nodes share Spring Session Data Redis (a real
  * {@code redis-server}) with a Jackson 3 serializer built from Spring Security's modules and
- * {@link IdaasJacksonModule}, exactly as the README shows. A sign-in on node A is read back from
+ * {@link IdaasJacksonModule}: the README's {@link SessionJsonConfiguration}. A sign-in on node A is read back from
  * JSON on node B, refreshed there, written back as JSON and read again on node A.
  */
 class JsonSessionRedisTests {
@@ -130,17 +126,8 @@ class JsonSessionRedisTests {
 
 	@Configuration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
-	@Import(MeController.class)
+	@Import({ SessionJsonConfiguration.class, MeController.class })
 	static class JsonSessionApplication {
-
-		// the README's snippet
-		@Bean
-		RedisSerializer<Object> springSessionDefaultRedisSerializer() {
-			JsonMapper mapper = JsonMapper.builder()
-				.addModules(IdaasJacksonModule.withSecurityModules(getClass().getClassLoader()))
-				.build();
-			return new GenericJacksonJsonRedisSerializer(mapper);
-		}
 
 	}
 

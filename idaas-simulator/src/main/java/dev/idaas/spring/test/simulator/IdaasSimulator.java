@@ -357,9 +357,24 @@ public final class IdaasSimulator implements AutoCloseable {
 	 * @since 0.1
 	 */
 	public synchronized IdaasSimulator start() {
+		return start(0);
+	}
+
+	/**
+	 * Starts the server on the given port of {@code localhost}, e.g. a fixed, documented port
+	 * that several applications share. A simulator starts once; a closed one cannot be
+	 * restarted.
+	 * @param port the port, or {@code 0} for a free one
+	 * @return this simulator
+	 * @throws UncheckedIOException when the server cannot bind, e.g. the port is taken (its
+	 * cause is then a {@link java.net.BindException})
+	 * @since 0.1
+	 */
+	public synchronized IdaasSimulator start(int port) {
+		Checks.isTrue(port >= 0 && port <= 65535, "port must be between 0 and 65535");
 		if (!this.started) {
 			try {
-				this.server.start();
+				this.server.start(port);
 			}
 			catch (IOException ex) {
 				throw new UncheckedIOException("Cannot start the IDaaS simulator", ex);

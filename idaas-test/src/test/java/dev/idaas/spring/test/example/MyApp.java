@@ -10,11 +10,6 @@ import org.springframework.security.oauth2.core.oidc.user.OidcUser;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/**
- * A user's application as the README builds it: the starter's default security, a home page
- * and {@code /api/me}. {@link MyAppTests} is the README's test, {@link TestMyApp} its
- * development launcher on the simulator.
- */
 @SpringBootApplication
 @RestController
 public class MyApp {
