@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -38,7 +39,8 @@ import static org.awaitility.Awaitility.await;
  * A logout that lands while a request is refreshing the id_token must not bring the session
  * back: the refresh answer arrives after the session was invalidated, and storing it must not
  * create a new, signed-in session. The demo on a real Tomcat, the embedded simulator holding the
- * refresh answer back, {@link HttpClient} with its own cookie jar per trial.
+ * refresh answer back until the logout is answered (no timing assumption), {@link HttpClient}
+ * with its own cookie jar per trial.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = "demo.simulator.id-token-ttl=60s")
@@ -86,16 +88,24 @@ class LogoutDuringRefreshTests {
 			String csrf = csrfToken(browser);
 			this.clock.advance(ID_TOKEN_TTL.plusSeconds(1));
 			int refreshesBefore = simulator.refreshRequestCount();
-			simulator.delayNext(REFRESH_DELAY);
+			boolean inFlight = trial % 5 != 0;
+			CountDownLatch answerRelease = new CountDownLatch(1);
+			if (inFlight) {
+				// most trials: IDaaS holds the refresh answer back until the logout is done
+				simulator.holdNextUntil(answerRelease);
+			}
+			else {
+				// the others: logout and refresh race freely
+				simulator.delayNext(REFRESH_DELAY);
+			}
 
 			CompletableFuture<HttpResponse<String>> me = browser.sendAsync(get("/api/me"),
 					HttpResponse.BodyHandlers.ofString());
-			boolean inFlight = trial % 5 != 0;
 			if (inFlight) {
-				// most trials: the logout lands while IDaaS holds the refresh answer back
 				await().atMost(Duration.ofSeconds(10)).until(() -> simulator.refreshRequestCount() > refreshesBefore);
 			}
 			HttpResponse<String> logout = browser.send(logout(csrf), HttpResponse.BodyHandlers.ofString());
+			answerRelease.countDown();
 			assertThat(logout.statusCode()).as("logout, trial %d", trial).isEqualTo(302);
 			assertThat(logout.headers().firstValue("Location")).hasValueSatisfying(
 					(location) -> assertThat(location).endsWith("/login?logout"));

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -941,6 +942,20 @@ public final class IdaasSimulator implements AutoCloseable {
 	}
 
 	/**
+	 * Processes the next SDK call normally but holds its answer back until {@code release} is
+	 * counted down (at most a minute): a test decides exactly when the answer arrives, with no
+	 * timing assumption.
+	 * @param release the latch that lets the answer go
+	 * @return this simulator
+	 * @since 0.1
+	 */
+	public synchronized IdaasSimulator holdNextUntil(CountDownLatch release) {
+		Checks.notNull(release, "release cannot be null");
+		this.sdkFaults.add(new Fault.Hold(release));
+		return this;
+	}
+
+	/**
 	 * Processes the next SDK call normally and never answers it (until the simulator closes).
 	 * @return this simulator
 	 * @since 0.1
@@ -1394,6 +1409,9 @@ public final class IdaasSimulator implements AutoCloseable {
 		}
 		if (fault instanceof Fault.Delay delay) {
 			response.headersDelay(delay.delay().toMillis(), TimeUnit.MILLISECONDS);
+		}
+		if (fault instanceof Fault.Hold hold) {
+			awaitRelease(hold.release());
 		}
 		return response.build();
 	}
@@ -2158,12 +2176,24 @@ public final class IdaasSimulator implements AutoCloseable {
 
 	}
 
+	private static void awaitRelease(CountDownLatch release) {
+		try {
+			release.await(1, TimeUnit.MINUTES);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
 	private sealed interface Fault {
 
 		record Fail(int httpStatus) implements Fault {
 		}
 
 		record VendorError(int httpStatus, String errorCode, String errorMessage) implements Fault {
+		}
+
+		record Hold(CountDownLatch release) implements Fault {
 		}
 
 		record Delay(Duration delay) implements Fault {

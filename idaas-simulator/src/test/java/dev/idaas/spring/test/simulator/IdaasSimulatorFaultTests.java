@@ -4,6 +4,9 @@ import java.io.UncheckedIOException;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -12,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.awaitility.Awaitility.await;
 
 class IdaasSimulatorFaultTests {
 
@@ -93,6 +97,20 @@ class IdaasSimulatorFaultTests {
 		IdaasHttp.Response response = this.http.login(this.simulator.issueAppleCode(this.alice));
 		assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
 		assertThat(response.field("status")).isEqualTo("SUCCESS");
+	}
+
+	@Test
+	void holdNextUntilWhenReleasedThenNormalAnswerOnlyThen() throws Exception {
+		String code = this.simulator.issueAppleCode(this.alice);
+		CountDownLatch release = new CountDownLatch(1);
+		this.simulator.holdNextUntil(release);
+		CompletableFuture<IdaasHttp.Response> login = CompletableFuture.supplyAsync(() -> this.http.login(code));
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.simulator.loginRequestCount() == 1);
+		assertThat(login).isNotDone();
+		release.countDown();
+		assertThat(login.get(10, TimeUnit.SECONDS).field("status")).isEqualTo("SUCCESS");
+		// only the next call was held
+		assertThat(this.http.login(this.simulator.issueAppleCode(this.alice)).field("status")).isEqualTo("SUCCESS");
 	}
 
 	@Test
