@@ -316,7 +316,7 @@ class IdaasUpstreamLogoutTests {
 		SecurityFilterChain ownChain(HttpSecurity http) throws Exception {
 			http.authorizeHttpRequests((requests) -> requests.anyRequest().authenticated());
 			http.with(IdaasLoginConfigurer.idaasLogin(),
-					(login) -> login.upstreamLogoutRedirect(URI.create("https://idaas.example/api/v1/logout")));
+					(login) -> login.logout((logout) -> logout.upstreamRedirect(URI.create("https://idaas.example/api/v1/logout"))));
 			http.logout((logout) -> logout.logoutSuccessUrl("/bye?from=app&x=1"));
 			return http.build();
 		}
