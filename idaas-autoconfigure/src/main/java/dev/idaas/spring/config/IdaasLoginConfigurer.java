@@ -168,7 +168,8 @@ public final class IdaasLoginConfigurer<H extends HttpSecurityBuilder<H>>
 	/**
 	 * Applies the {@link IdaasLoginConfigurerCustomizer} beans, in order, as the configurer
 	 * joins the chain: {@code http.with(configurer, customizer)} calls this before the chain's
-	 * customizer, so what the chain sets wins over the beans.
+	 * customizer, so what the chain sets wins over the beans. Configure the configurer in that
+	 * customizer, not before {@code http.with}: the beans would override what was set earlier.
 	 * @param http the security builder
 	 * @since 0.1
 	 */
