@@ -22,6 +22,7 @@ import org.springframework.boot.webmvc.autoconfigure.DispatcherServletAutoConfig
 import org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.MediaType;
 import org.springframework.mock.web.MockHttpServletResponse;
@@ -107,6 +108,22 @@ class IdaasLoginConfigurerCustomizerTests {
 					.andExpect(status().isForbidden());
 				assertThat(this.idaas.loginRequestCount()).isEqualTo(1);
 			});
+	}
+
+	@Test
+	void customChainWhenIdaasLoginSettingsBeanThenSpringBootsCustomizerAppliesIt() {
+		this.runner.withUserConfiguration(PlainChain.class, OwnSettings.class).run((context) -> {
+			assertThat(context).hasSingleBean(IdaasLoginSettings.class);
+			assertThat(context.getBean("idaasLoginConfigurerCustomizer", Ordered.class).getOrder()).isZero();
+			MockMvc mvc = mockMvc(context);
+			mvc.perform(jsonLogin("/settings/apple", this.idaas.issueUserRegisterCode()))
+				.andExpect(status().isOk())
+				.andExpect(jsonPath("$.status").value("USER_REGISTER"))
+				.andExpect(jsonPath("$.next").value("/settings/register"));
+			mvc.perform(jsonLogin("/login/idaas/apple", this.idaas.issueAppleCode(this.alice)))
+				.andExpect(status().isForbidden());
+			assertThat(this.idaas.loginRequestCount()).isEqualTo(1);
+		});
 	}
 
 	@Test
@@ -227,6 +244,17 @@ class IdaasLoginConfigurerCustomizerTests {
 			http.authorizeHttpRequests((requests) -> requests.anyRequest().authenticated());
 			http.with(IdaasLoginConfigurer.idaasLogin(), Customizer.withDefaults());
 			return http.build();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OwnSettings {
+
+		@Bean
+		IdaasLoginSettings ownSettings() {
+			return new IdaasLoginSettings("/settings/apple", "/login", "/login?error", "/", "/settings/bind",
+					"/settings/register", "/settings/mfa", null, null);
 		}
 
 	}
