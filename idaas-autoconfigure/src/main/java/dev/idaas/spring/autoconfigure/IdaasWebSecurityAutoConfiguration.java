@@ -159,11 +159,12 @@ public final class IdaasWebSecurityAutoConfiguration {
 	}
 
 	/**
-	 * Gives every {@link IdaasLoginConfigurer} the {@code idaas.*} settings. Not conditional on
-	 * a missing {@link IdaasLoginConfigurerCustomizer}: the application's customizers add to
-	 * it (and run after it); replace the {@link IdaasLoginSettings} bean to change what it applies.
+	 * Gives every {@link IdaasLoginConfigurer} the {@code idaas.*} settings. Conditional on its
+	 * name, not its type: the application's customizers add to it (and run after it); replace
+	 * the {@link IdaasLoginSettings} bean to change what it applies.
 	 */
 	@Bean
+	@ConditionalOnMissingBean(name = "idaasLoginConfigurerCustomizer")
 	IdaasLoginConfigurerCustomizer idaasLoginConfigurerCustomizer(IdaasLoginSettings settings) {
 		return new IdaasLoginSettingsCustomizer(settings);
 	}
