@@ -182,6 +182,13 @@ class IdaasLoginConfigurerCustomizerTests {
 				.andExpect(status().isFound())
 				.andExpect((result) -> assertThat(result.getResponse().getRedirectedUrl())
 					.isEqualTo("/login"));
+			// Apple's cross-site post reaches the callback at its own path, without a CSRF token,
+			// and a state that was never issued is refused before any upstream call
+			mvc.perform(post("/back/apple").param("code", "c").param("state", "never-issued"))
+				.andExpect(status().isFound())
+				.andExpect((result) -> assertThat(result.getResponse().getRedirectedUrl())
+					.isEqualTo("/login?error&code=IDAAS.STARTER.INVALID_STATE"));
+			assertThat(this.idaas.loginRequestCount()).isZero();
 		});
 	}
 
