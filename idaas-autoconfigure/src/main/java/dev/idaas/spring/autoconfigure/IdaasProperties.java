@@ -1,7 +1,5 @@
 package dev.idaas.spring.autoconfigure;
 
-import dev.idaas.spring.config.IdaasLoginSettings;
-
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -377,7 +375,7 @@ public class IdaasProperties {
 		 * file). Its slider puzzle is at {mfa-url}/captcha, its code is sent by POST
 		 * {mfa-url}/code.
 		 */
-		private String mfaUrl = IdaasLoginSettings.DEFAULT_MFA_URL;
+		private String mfaUrl = "/idaas/mfa";
 
 		/**
 		 * How long a pending bind or register flow stays usable.

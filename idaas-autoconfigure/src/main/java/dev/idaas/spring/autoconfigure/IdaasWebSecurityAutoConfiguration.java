@@ -14,6 +14,7 @@ import dev.idaas.spring.client.IdaasErrorMessages;
 import dev.idaas.spring.client.IdaasLogoutClient;
 import dev.idaas.spring.client.IdaasSocialFlowClient;
 import dev.idaas.spring.config.IdaasLoginConfigurer;
+import dev.idaas.spring.config.IdaasLoginConfigurerCustomizer;
 import dev.idaas.spring.config.IdaasLoginSettings;
 import dev.idaas.spring.web.apple.AppleAuthorizationStateCookieRepository;
 import dev.idaas.spring.web.DefaultDeviceContextResolver;
@@ -51,6 +52,7 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.context.SecurityContextRepository;
@@ -61,7 +63,8 @@ import org.springframework.web.util.UriComponentsBuilder;
 
 /**
  * Auto-configuration of IDaaS login for servlet web applications: the device facts resolver,
- * the pending-flow store, the settings of {@link IdaasLoginConfigurer} and, when the
+ * the pending-flow store, the {@link IdaasLoginConfigurerCustomizer} that applies the
+ * {@code idaas.*} settings to every {@link IdaasLoginConfigurer} and, when the
  * application declares no {@link SecurityFilterChain} of its own, a default chain that
  * requires sign-in everywhere but the login endpoints, static resources and errors.
  *
@@ -153,6 +156,17 @@ public final class IdaasWebSecurityAutoConfiguration {
 		return new IdaasLoginSettings(login.getProcessingUrl(), login.getLoginPage(), login.getFailureUrl(),
 				login.getDefaultSuccessUrl(), login.getBindUrl(), login.getRegisterUrl(), login.getMfaUrl(),
 				appleSettings, upstreamLogoutUri);
+	}
+
+	/**
+	 * Gives every {@link IdaasLoginConfigurer} the {@code idaas.*} settings. Conditional on its
+	 * name, not its type: the application's customizers add to it (and run after it); replace
+	 * the {@link IdaasLoginSettings} bean to change what it applies.
+	 */
+	@Bean
+	@ConditionalOnMissingBean(name = "idaasLoginConfigurerCustomizer")
+	IdaasLoginConfigurerCustomizer idaasLoginConfigurerCustomizer(IdaasLoginSettings settings) {
+		return new IdaasLoginSettingsCustomizer(settings);
 	}
 
 	@Bean
@@ -279,7 +293,8 @@ public final class IdaasWebSecurityAutoConfiguration {
 				}
 				requests.anyRequest().authenticated();
 			});
-			http.with(IdaasLoginConfigurer.idaasLogin(), (login) -> login.settings(settings));
+			// the idaas.* settings come from the IdaasLoginConfigurerCustomizer beans
+			http.with(IdaasLoginConfigurer.idaasLogin(), Customizer.withDefaults());
 			http.logout((logout) -> logout.logoutSuccessUrl(withParameter(settings.loginPage(), "logout")));
 			return http.build();
 		}

@@ -1,6 +1,7 @@
 package dev.idaas.spring.config;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -22,7 +23,10 @@ import dev.idaas.spring.web.DefaultDeviceContextResolver;
 import dev.idaas.spring.web.flow.DefaultIdaasSocialFlowService;
 import dev.idaas.spring.web.DeviceContextResolver;
 import dev.idaas.spring.web.flow.HttpSessionPendingSocialFlowRepository;
+import dev.idaas.spring.web.IdaasLoginDefaults;
+import dev.idaas.spring.web.session.DefaultIdaasSessionExpiredHandler;
 import dev.idaas.spring.web.session.IdTokenRefreshFilter;
+import dev.idaas.spring.web.session.IdaasSessionExpiredHandler;
 import dev.idaas.spring.web.session.IdTokenRefresher;
 import dev.idaas.spring.web.session.IdaasLogoutHandler;
 import dev.idaas.spring.web.session.IdaasUpstreamLogout;
@@ -49,6 +53,7 @@ import dev.idaas.spring.client.SocialFlowBranch;
 import org.springframework.context.ApplicationContext;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.authentication.AuthenticationManager;
+import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.HttpSecurityBuilder;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.annotation.web.configurers.CsrfConfigurer;
@@ -82,19 +87,29 @@ import org.springframework.util.Assert;
  *
  * <pre class="code">
  * http.with(IdaasLoginConfigurer.idaasLogin(), (login) -&gt; login
- *     .loginProcessingUrl("/login/idaas/apple")
- *     .failureUrl("/login?error"));
+ *     .failureUrl("/login?error")
+ *     .appleWebFlow((apple) -&gt; apple
+ *         .clientId("com.example.web")
+ *         .redirectUri(URI.create("https://app.example.com/login/idaas/apple/callback")))
+ *     .socialFlows((flows) -&gt; flows.bindUrl("/account/bind")));
  * </pre>
  *
+ * Options that belong together have a sub-configurer: {@link #appleWebFlow(Customizer)} (Apple's
+ * authorize redirect and {@code form_post} callback), {@link #socialFlows(Customizer)} (the bind,
+ * register and second-factor pages), {@link #refresh(Customizer)} (the id_token refresh before
+ * authorization) and {@link #logout(Customizer)}. Every unset value is the one of
+ * {@link IdaasLoginDefaults}. Every {@link IdaasLoginConfigurerCustomizer} bean is applied when
+ * the configurer is added to a chain, before the chain's own customizer, so Spring Boot's
+ * {@code idaas.*} properties reach every chain and each chain can still override them.
+ * <p>
  * The login and Apple callback filters share the chain's {@link SessionAuthenticationStrategy}
  * (the session id changes at login) and {@link SecurityContextRepository}; JSON logins and
  * Apple's cross-site callback are exempt from CSRF tokens; unauthenticated browser requests
  * go to the login page and JSON requests get a {@code 401} JSON answer. The slider captcha
  * assets are served under {@code /idaas/assets/}, and each bind, register or second-factor URL
  * the application does not map itself gets the starter's default page
- * ({@link IdaasSocialFlowPageGeneratingFilter}). Collaborators are
- * taken from the application context unless set here; paths default to the
- * {@link IdaasLoginSettings} bean, if any.
+ * ({@link IdaasSocialFlowPageGeneratingFilter}). Collaborators are taken from the application
+ * context unless set here.
  *
  * @param <H> the security builder
  * @author idaas-spring-boot-starter
@@ -103,51 +118,37 @@ import org.springframework.util.Assert;
 public final class IdaasLoginConfigurer<H extends HttpSecurityBuilder<H>>
 		extends AbstractHttpConfigurer<IdaasLoginConfigurer<H>, H> {
 
-	private @Nullable IdaasLoginSettings settings;
+	private final AppleWebFlowConfig appleWebFlow = new AppleWebFlowConfig();
 
-	private @Nullable String processingUrl;
+	private final SocialFlowsConfig socialFlows = new SocialFlowsConfig();
 
-	private @Nullable String loginPage;
+	private final RefreshConfig refresh = new RefreshConfig();
 
-	private @Nullable String failureUrl;
+	private final LogoutConfig logout = new LogoutConfig();
 
-	private @Nullable String defaultSuccessUrl;
+	private boolean customizersApplied;
 
-	private @Nullable String bindUrl;
+	private String processingUrl = IdaasLoginDefaults.PROCESSING_URL;
 
-	private @Nullable String registerUrl;
+	private String loginPage = IdaasLoginDefaults.LOGIN_PAGE;
 
-	private @Nullable String mfaUrl;
+	private boolean customLoginPage;
+
+	private String failureUrl = IdaasLoginDefaults.FAILURE_URL;
+
+	private String defaultSuccessUrl = IdaasLoginDefaults.DEFAULT_SUCCESS_URL;
 
 	private @Nullable AuthenticationSuccessHandler successHandler;
 
 	private @Nullable AuthenticationFailureHandler failureHandler;
 
-	private @Nullable AuthenticationFailureHandler branchHandler;
-
 	private @Nullable DeviceContextResolver deviceContextResolver;
-
-	private @Nullable PendingSocialFlowRepository pendingFlowRepository;
 
 	private @Nullable IdaasClient client;
 
 	private @Nullable IdaasAuthenticationTokenFactory tokenFactory;
 
 	private @Nullable IdaasErrorMessages errorMessages;
-
-	private @Nullable IdTokenRefresher refresher;
-
-	private @Nullable LogoutHandler logoutHandler;
-
-	private @Nullable IdaasSocialFlowService socialFlowService;
-
-	private @Nullable URI upstreamLogoutUri;
-
-	private @Nullable IdaasSocialFlowClient socialFlowClient;
-
-	private boolean socialFlowClientResolved;
-
-	private @Nullable VerificationRateLimiter rateLimiter;
 
 	/**
 	 * Creates a configurer; see {@link #idaasLogin()}.
@@ -165,7 +166,31 @@ public final class IdaasLoginConfigurer<H extends HttpSecurityBuilder<H>>
 	}
 
 	/**
-	 * Sets the path that accepts Apple codes ({@code POST}).
+	 * Applies the {@link IdaasLoginConfigurerCustomizer} beans, in order, as the configurer
+	 * joins the chain: {@code http.with(configurer, customizer)} calls this before the chain's
+	 * customizer, so what the chain sets wins over the beans. Configure the configurer in that
+	 * customizer, not before {@code http.with}: the beans would override what was set earlier.
+	 * @param http the security builder
+	 * @since 0.1
+	 */
+	@Override
+	public void setBuilder(H http) {
+		super.setBuilder(http);
+		if (this.customizersApplied) {
+			return;
+		}
+		this.customizersApplied = true;
+		ApplicationContext context = http.getSharedObject(ApplicationContext.class);
+		if (context != null) {
+			context.getBeanProvider(IdaasLoginConfigurerCustomizer.class)
+				.orderedStream()
+				.forEach((customizer) -> customizer.customize(this));
+		}
+	}
+
+	/**
+	 * Sets the path that accepts Apple codes ({@code POST}, JSON from native apps and pop-ups,
+	 * or a form), default {@value IdaasLoginDefaults#PROCESSING_URL}.
 	 * @param processingUrl the path
 	 * @return this configurer
 	 */
@@ -177,21 +202,38 @@ public final class IdaasLoginConfigurer<H extends HttpSecurityBuilder<H>>
 
 	/**
 	 * Sets the login page unauthenticated browsers are sent to, and says the application serves
-	 * it: no default login page is generated. Without it, the login page of the
-	 * {@link IdaasLoginSettings} is used, and a default one ("Sign in with Apple") is generated
-	 * there unless the application maps that path itself, as Spring Security's {@code formLogin()}
-	 * does.
+	 * it: no default login page is generated, as with Spring Security's
+	 * {@code formLogin().loginPage(..)}. See {@link #defaultLoginPage(String)} for a page the
+	 * starter serves unless the application maps it.
 	 * @param loginPage the path
 	 * @return this configurer
 	 */
 	public IdaasLoginConfigurer<H> loginPage(String loginPage) {
 		Assert.hasText(loginPage, "loginPage cannot be empty");
 		this.loginPage = loginPage;
+		this.customLoginPage = true;
 		return this;
 	}
 
 	/**
-	 * Sets where browsers go after a failed login.
+	 * Sets the login page unauthenticated browsers are sent to (default
+	 * {@value IdaasLoginDefaults#LOGIN_PAGE}), where a default "Sign in with Apple" page is
+	 * generated unless the application maps that path itself ({@code idaas.login.login-page}
+	 * sets this one).
+	 * @param loginPage the path
+	 * @return this configurer
+	 * @since 0.1
+	 */
+	public IdaasLoginConfigurer<H> defaultLoginPage(String loginPage) {
+		Assert.hasText(loginPage, "loginPage cannot be empty");
+		this.loginPage = loginPage;
+		this.customLoginPage = false;
+		return this;
+	}
+
+	/**
+	 * Sets where browsers go after a failed login, default
+	 * {@value IdaasLoginDefaults#FAILURE_URL}.
 	 * @param failureUrl a local path
 	 * @return this configurer
 	 */
@@ -202,7 +244,8 @@ public final class IdaasLoginConfigurer<H extends HttpSecurityBuilder<H>>
 	}
 
 	/**
-	 * Sets where browsers go after login when no request was saved.
+	 * Sets where browsers go after login when no request was saved, default
+	 * {@value IdaasLoginDefaults#DEFAULT_SUCCESS_URL}.
 	 * @param defaultSuccessUrl a local path
 	 * @return this configurer
 	 */
@@ -213,37 +256,8 @@ public final class IdaasLoginConfigurer<H extends HttpSecurityBuilder<H>>
 	}
 
 	/**
-	 * Sets the pages that finish bind and register flows.
-	 * @param bindUrl the bind page
-	 * @param registerUrl the register page
-	 * @return this configurer
-	 */
-	public IdaasLoginConfigurer<H> socialFlowUrls(String bindUrl, String registerUrl) {
-		Assert.hasText(bindUrl, "bindUrl cannot be empty");
-		Assert.hasText(registerUrl, "registerUrl cannot be empty");
-		this.bindUrl = bindUrl;
-		this.registerUrl = registerUrl;
-		return this;
-	}
-
-	/**
-	 * Sets the pages that finish bind, register and second-factor flows; each also serves
-	 * {@code {url}/captcha} and {@code {url}/code}.
-	 * @param bindUrl the bind page
-	 * @param registerUrl the register page
-	 * @param mfaUrl the second-factor page
-	 * @return this configurer
-	 * @since 0.1
-	 */
-	public IdaasLoginConfigurer<H> socialFlowUrls(String bindUrl, String registerUrl, String mfaUrl) {
-		socialFlowUrls(bindUrl, registerUrl);
-		Assert.hasText(mfaUrl, "mfaUrl cannot be empty");
-		this.mfaUrl = mfaUrl;
-		return this;
-	}
-
-	/**
-	 * Sets the handler of successful logins.
+	 * Sets the handler of successful logins (default: back to the saved request, else to the
+	 * default success URL; JSON clients get the user as JSON).
 	 * @param successHandler the handler
 	 * @return this configurer
 	 */
@@ -254,7 +268,8 @@ public final class IdaasLoginConfigurer<H extends HttpSecurityBuilder<H>>
 	}
 
 	/**
-	 * Sets the handler of failed logins (not of bind/register branches).
+	 * Sets the handler of failed logins (not of bind/register branches, see
+	 * {@link SocialFlowsConfig#branchHandler(AuthenticationFailureHandler)}).
 	 * @param failureHandler the handler
 	 * @return this configurer
 	 */
@@ -265,19 +280,8 @@ public final class IdaasLoginConfigurer<H extends HttpSecurityBuilder<H>>
 	}
 
 	/**
-	 * Sets the handler that takes SOCIAL_BIND / USER_REGISTER answers to their pages; it
-	 * receives every login failure and must delegate the others.
-	 * @param branchHandler the handler
-	 * @return this configurer
-	 */
-	public IdaasLoginConfigurer<H> branchHandler(AuthenticationFailureHandler branchHandler) {
-		Assert.notNull(branchHandler, "branchHandler cannot be null");
-		this.branchHandler = branchHandler;
-		return this;
-	}
-
-	/**
-	 * Sets how device facts are resolved.
+	 * Sets how device facts are resolved (default: the {@link DeviceContextResolver} bean, or a
+	 * {@link DefaultDeviceContextResolver}).
 	 * @param deviceContextResolver the resolver
 	 * @return this configurer
 	 */
@@ -288,18 +292,7 @@ public final class IdaasLoginConfigurer<H extends HttpSecurityBuilder<H>>
 	}
 
 	/**
-	 * Sets where pending bind/register flows are kept.
-	 * @param pendingFlowRepository the repository
-	 * @return this configurer
-	 */
-	public IdaasLoginConfigurer<H> pendingFlowRepository(PendingSocialFlowRepository pendingFlowRepository) {
-		Assert.notNull(pendingFlowRepository, "pendingFlowRepository cannot be null");
-		this.pendingFlowRepository = pendingFlowRepository;
-		return this;
-	}
-
-	/**
-	 * Sets the IDaaS client.
+	 * Sets the IDaaS client (default: the {@link IdaasClient} bean).
 	 * @param client the client
 	 * @return this configurer
 	 */
@@ -310,7 +303,8 @@ public final class IdaasLoginConfigurer<H extends HttpSecurityBuilder<H>>
 	}
 
 	/**
-	 * Sets the factory that verifies id_tokens and builds the authentication.
+	 * Sets the factory that verifies id_tokens and builds the authentication (default: the
+	 * {@link IdaasAuthenticationTokenFactory} bean).
 	 * @param tokenFactory the factory
 	 * @return this configurer
 	 */
@@ -321,106 +315,436 @@ public final class IdaasLoginConfigurer<H extends HttpSecurityBuilder<H>>
 	}
 
 	/**
-	 * Sets the service that refreshes id_tokens from the session; its filter runs before
-	 * authorization on every request of the chain.
-	 * @param refresher the refresher
-	 * @return this configurer
-	 */
-	public IdaasLoginConfigurer<H> refresher(IdTokenRefresher refresher) {
-		Assert.notNull(refresher, "refresher cannot be null");
-		this.refresher = refresher;
-		return this;
-	}
-
-	/**
-	 * Sets the handler added to the chain's logout (default: the {@link IdaasLogoutHandler}
-	 * bean, or one that clears the Apple state cookie).
-	 * @param logoutHandler the handler
-	 * @return this configurer
-	 */
-	public IdaasLoginConfigurer<H> logoutHandler(LogoutHandler logoutHandler) {
-		Assert.notNull(logoutHandler, "logoutHandler cannot be null");
-		this.logoutHandler = logoutHandler;
-		return this;
-	}
-
-	/**
-	 * Sets the service that finishes bind and register flows on the bind and register URLs.
-	 * Defaults to the {@link IdaasSocialFlowService} bean, or to a
-	 * {@link DefaultIdaasSocialFlowService} when an {@link IdaasSocialFlowClient} bean exists;
-	 * without either, those endpoints are not added.
-	 * @param socialFlowService the service
+	 * Configures Sign in with Apple on the web: the path that redirects to Apple and the path
+	 * Apple posts back to. Off until a {@linkplain AppleWebFlowConfig#clientId(String) client id}
+	 * is set; only posted codes are accepted then.
+	 * @param appleWebFlowCustomizer the customizer of the {@link AppleWebFlowConfig}
 	 * @return this configurer
 	 * @since 0.1
 	 */
-	public IdaasLoginConfigurer<H> socialFlowService(IdaasSocialFlowService socialFlowService) {
-		Assert.notNull(socialFlowService, "socialFlowService cannot be null");
-		this.socialFlowService = socialFlowService;
+	public IdaasLoginConfigurer<H> appleWebFlow(Customizer<AppleWebFlowConfig> appleWebFlowCustomizer) {
+		Assert.notNull(appleWebFlowCustomizer, "appleWebFlowCustomizer cannot be null");
+		appleWebFlowCustomizer.customize(this.appleWebFlow);
 		return this;
 	}
 
 	/**
-	 * Sends browsers to IDaaS's logout endpoint after a sign-out, to end the IDaaS web session
-	 * too: the chain's logout success handler is wrapped in an
-	 * {@link IdaasUpstreamLogoutSuccessHandler}, so where it would redirect, the browser goes to
-	 * {@code {upstreamLogoutUri}?redirect_url={that URL, absolute}} instead; JSON clients keep
-	 * its answer. Defaults to {@link IdaasLoginSettings#upstreamLogoutUri()} (set by
-	 * {@code idaas.logout.upstream.browser-redirect}).
-	 * @param upstreamLogoutUri IDaaS's browser logout endpoint, e.g.
-	 * {@code https://example.idaas.cloud/api/v1/logout}
+	 * Configures the second steps an IDaaS login can ask for: binding an existing account
+	 * ({@code SOCIAL_BIND}), registering ({@code USER_REGISTER}) or a second factor
+	 * ({@code MFA_AUTH}).
+	 * @param socialFlowsCustomizer the customizer of the {@link SocialFlowsConfig}
 	 * @return this configurer
 	 * @since 0.1
 	 */
-	public IdaasLoginConfigurer<H> upstreamLogoutRedirect(URI upstreamLogoutUri) {
-		Assert.notNull(upstreamLogoutUri, "upstreamLogoutUri cannot be null");
-		Assert.isTrue(upstreamLogoutUri.isAbsolute() && upstreamLogoutUri.getHost() != null,
-				"upstreamLogoutUri must be an absolute URL");
-		this.upstreamLogoutUri = upstreamLogoutUri;
+	public IdaasLoginConfigurer<H> socialFlows(Customizer<SocialFlowsConfig> socialFlowsCustomizer) {
+		Assert.notNull(socialFlowsCustomizer, "socialFlowsCustomizer cannot be null");
+		socialFlowsCustomizer.customize(this.socialFlows);
 		return this;
 	}
 
 	/**
-	 * Sets the client of the flows that follow a {@code state_token} (puzzles, codes, bind,
-	 * register, second factor). Defaults to the {@link IdaasSocialFlowClient} bean; without
-	 * one, the flow endpoints are not added.
-	 * @param socialFlowClient the client
+	 * Configures the id_token refresh that runs before authorization on every request of the
+	 * chain.
+	 * @param refreshCustomizer the customizer of the {@link RefreshConfig}
 	 * @return this configurer
 	 * @since 0.1
 	 */
-	public IdaasLoginConfigurer<H> socialFlowClient(IdaasSocialFlowClient socialFlowClient) {
-		Assert.notNull(socialFlowClient, "socialFlowClient cannot be null");
-		this.socialFlowClient = socialFlowClient;
-		this.socialFlowClientResolved = true;
+	public IdaasLoginConfigurer<H> refresh(Customizer<RefreshConfig> refreshCustomizer) {
+		Assert.notNull(refreshCustomizer, "refreshCustomizer cannot be null");
+		refreshCustomizer.customize(this.refresh);
 		return this;
 	}
 
 	/**
-	 * Sets the limiter of verification code sends and checks. Defaults to the
-	 * {@link VerificationRateLimiter} bean, or to an {@link InMemoryVerificationRateLimiter}.
-	 * @param rateLimiter the limiter
+	 * Configures what the chain's sign-out ({@code http.logout(..)}) does for IDaaS.
+	 * @param logoutCustomizer the customizer of the {@link LogoutConfig}
 	 * @return this configurer
 	 * @since 0.1
 	 */
-	public IdaasLoginConfigurer<H> rateLimiter(VerificationRateLimiter rateLimiter) {
-		Assert.notNull(rateLimiter, "rateLimiter cannot be null");
-		this.rateLimiter = rateLimiter;
+	public IdaasLoginConfigurer<H> logout(Customizer<LogoutConfig> logoutCustomizer) {
+		Assert.notNull(logoutCustomizer, "logoutCustomizer cannot be null");
+		logoutCustomizer.customize(this.logout);
 		return this;
 	}
 
 	/**
-	 * Sets all paths and Apple settings at once.
-	 * @param settings the settings
-	 * @return this configurer
+	 * Sign in with Apple on the web: {@code GET authorizationUrl} redirects to Apple with a
+	 * signed state cookie, Apple posts the code to {@code callbackUrl}.
+	 *
+	 * @since 0.1
+	 * @see IdaasLoginConfigurer#appleWebFlow(Customizer)
 	 */
-	public IdaasLoginConfigurer<H> settings(IdaasLoginSettings settings) {
-		Assert.notNull(settings, "settings cannot be null");
-		this.settings = settings;
-		return this;
+	public final class AppleWebFlowConfig {
+
+		private @Nullable String clientId;
+
+		private URI authorizeUri = IdaasLoginDefaults.APPLE_AUTHORIZE_URI;
+
+		private @Nullable URI redirectUri;
+
+		private String scope = IdaasLoginDefaults.APPLE_SCOPE;
+
+		private String authorizationUrl = IdaasLoginDefaults.APPLE_AUTHORIZATION_URL;
+
+		private String callbackUrl = IdaasLoginDefaults.APPLE_CALLBACK_URL;
+
+		private Duration stateTimeout = IdaasLoginDefaults.APPLE_STATE_TIMEOUT;
+
+		private @Nullable String stateSecret;
+
+		private AppleWebFlowConfig() {
+		}
+
+		/**
+		 * Sets the Apple Services ID sent as {@code client_id} to Apple, which turns the web
+		 * flow on.
+		 * @param clientId the Services ID
+		 * @return this config
+		 * @since 0.1
+		 */
+		public AppleWebFlowConfig clientId(String clientId) {
+			Assert.hasText(clientId, "clientId cannot be empty");
+			this.clientId = clientId;
+			return this;
+		}
+
+		/**
+		 * Sets Apple's authorize endpoint (default
+		 * {@code https://appleid.apple.com/auth/authorize}).
+		 * @param authorizeUri the endpoint
+		 * @return this config
+		 * @since 0.1
+		 */
+		public AppleWebFlowConfig authorizeUri(URI authorizeUri) {
+			Assert.notNull(authorizeUri, "authorizeUri cannot be null");
+			this.authorizeUri = authorizeUri;
+			return this;
+		}
+
+		/**
+		 * Sets the redirect URI registered with Apple. Without one (local development only),
+		 * it is derived from a request whose host is loopback and any other host is refused.
+		 * @param redirectUri the registered redirect URI
+		 * @return this config
+		 * @since 0.1
+		 */
+		public AppleWebFlowConfig redirectUri(URI redirectUri) {
+			Assert.notNull(redirectUri, "redirectUri cannot be null");
+			this.redirectUri = redirectUri;
+			return this;
+		}
+
+		/**
+		 * Sets the scopes asked from Apple (default {@value IdaasLoginDefaults#APPLE_SCOPE}).
+		 * @param scope space-separated scopes
+		 * @return this config
+		 * @since 0.1
+		 */
+		public AppleWebFlowConfig scope(String scope) {
+			Assert.notNull(scope, "scope cannot be null");
+			this.scope = scope;
+			return this;
+		}
+
+		/**
+		 * Sets the path that starts the flow by redirecting to Apple (default
+		 * {@value IdaasLoginDefaults#APPLE_AUTHORIZATION_URL}).
+		 * @param authorizationUrl the path
+		 * @return this config
+		 * @since 0.1
+		 */
+		public AppleWebFlowConfig authorizationUrl(String authorizationUrl) {
+			Assert.hasText(authorizationUrl, "authorizationUrl cannot be empty");
+			this.authorizationUrl = authorizationUrl;
+			return this;
+		}
+
+		/**
+		 * Sets the path Apple posts the code to (default
+		 * {@value IdaasLoginDefaults#APPLE_CALLBACK_URL}).
+		 * @param callbackUrl the path
+		 * @return this config
+		 * @since 0.1
+		 */
+		public AppleWebFlowConfig callbackUrl(String callbackUrl) {
+			Assert.hasText(callbackUrl, "callbackUrl cannot be empty");
+			this.callbackUrl = callbackUrl;
+			return this;
+		}
+
+		/**
+		 * Sets the lifetime of the state cookie that protects the callback (default 10
+		 * minutes).
+		 * @param stateTimeout the lifetime
+		 * @return this config
+		 * @since 0.1
+		 */
+		public AppleWebFlowConfig stateTimeout(Duration stateTimeout) {
+			Assert.notNull(stateTimeout, "stateTimeout cannot be null");
+			this.stateTimeout = stateTimeout;
+			return this;
+		}
+
+		/**
+		 * Sets the secret (at least 32 characters, the same on every node) that signs the state
+		 * cookie; without one, each node signs with a random key.
+		 * @param stateSecret the secret
+		 * @return this config
+		 * @since 0.1
+		 */
+		public AppleWebFlowConfig stateSecret(String stateSecret) {
+			Assert.hasText(stateSecret, "stateSecret cannot be empty");
+			this.stateSecret = stateSecret;
+			return this;
+		}
+
+		private boolean enabled() {
+			return this.clientId != null;
+		}
+
+	}
+
+	/**
+	 * The bind, register and second-factor flows that follow a login answered
+	 * {@code SOCIAL_BIND}, {@code USER_REGISTER} or {@code MFA_AUTH}: each URL serves the page
+	 * ({@code GET}), the finishing {@code POST}, {@code {url}/captcha} and {@code {url}/code}.
+	 *
+	 * @since 0.1
+	 * @see IdaasLoginConfigurer#socialFlows(Customizer)
+	 */
+	public final class SocialFlowsConfig {
+
+		private String bindUrl = IdaasLoginDefaults.BIND_URL;
+
+		private String registerUrl = IdaasLoginDefaults.REGISTER_URL;
+
+		private String mfaUrl = IdaasLoginDefaults.MFA_URL;
+
+		private @Nullable AuthenticationFailureHandler branchHandler;
+
+		private @Nullable PendingSocialFlowRepository pendingFlowRepository;
+
+		private @Nullable IdaasSocialFlowService service;
+
+		private @Nullable IdaasSocialFlowClient client;
+
+		private boolean clientResolved;
+
+		private @Nullable VerificationRateLimiter rateLimiter;
+
+		private SocialFlowsConfig() {
+		}
+
+		/**
+		 * Sets the page that finishes a bind flow (default
+		 * {@value IdaasLoginDefaults#BIND_URL}).
+		 * @param bindUrl the path
+		 * @return this config
+		 * @since 0.1
+		 */
+		public SocialFlowsConfig bindUrl(String bindUrl) {
+			Assert.hasText(bindUrl, "bindUrl cannot be empty");
+			this.bindUrl = bindUrl;
+			return this;
+		}
+
+		/**
+		 * Sets the page that finishes a register flow (default
+		 * {@value IdaasLoginDefaults#REGISTER_URL}).
+		 * @param registerUrl the path
+		 * @return this config
+		 * @since 0.1
+		 */
+		public SocialFlowsConfig registerUrl(String registerUrl) {
+			Assert.hasText(registerUrl, "registerUrl cannot be empty");
+			this.registerUrl = registerUrl;
+			return this;
+		}
+
+		/**
+		 * Sets the page that finishes a second-factor flow (default
+		 * {@value IdaasLoginDefaults#MFA_URL}).
+		 * @param mfaUrl the path
+		 * @return this config
+		 * @since 0.1
+		 */
+		public SocialFlowsConfig mfaUrl(String mfaUrl) {
+			Assert.hasText(mfaUrl, "mfaUrl cannot be empty");
+			this.mfaUrl = mfaUrl;
+			return this;
+		}
+
+		/**
+		 * Sets the handler that takes {@code SOCIAL_BIND}, {@code USER_REGISTER} and
+		 * {@code MFA_AUTH} answers to their pages; it receives every login failure and must
+		 * delegate the others (default {@link IdaasBranchRedirectHandler}).
+		 * @param branchHandler the handler
+		 * @return this config
+		 * @since 0.1
+		 */
+		public SocialFlowsConfig branchHandler(AuthenticationFailureHandler branchHandler) {
+			Assert.notNull(branchHandler, "branchHandler cannot be null");
+			this.branchHandler = branchHandler;
+			return this;
+		}
+
+		/**
+		 * Sets where pending flows are kept (default: the {@link PendingSocialFlowRepository}
+		 * bean, or an {@link HttpSessionPendingSocialFlowRepository}).
+		 * @param pendingFlowRepository the repository
+		 * @return this config
+		 * @since 0.1
+		 */
+		public SocialFlowsConfig pendingFlowRepository(PendingSocialFlowRepository pendingFlowRepository) {
+			Assert.notNull(pendingFlowRepository, "pendingFlowRepository cannot be null");
+			this.pendingFlowRepository = pendingFlowRepository;
+			return this;
+		}
+
+		/**
+		 * Sets the service that answers the flow endpoints (default: the
+		 * {@link IdaasSocialFlowService} bean, or a {@link DefaultIdaasSocialFlowService} when a
+		 * flow client exists; without either, the flow endpoints are not added).
+		 * @param service the service
+		 * @return this config
+		 * @since 0.1
+		 */
+		public SocialFlowsConfig service(IdaasSocialFlowService service) {
+			Assert.notNull(service, "service cannot be null");
+			this.service = service;
+			return this;
+		}
+
+		/**
+		 * Sets the client of the calls that follow a {@code state_token} (puzzles, codes, bind,
+		 * register, second factor). Default: the {@link IdaasSocialFlowClient} bean; without
+		 * one, the flow endpoints are not added.
+		 * @param client the client
+		 * @return this config
+		 * @since 0.1
+		 */
+		public SocialFlowsConfig client(IdaasSocialFlowClient client) {
+			Assert.notNull(client, "client cannot be null");
+			this.client = client;
+			this.clientResolved = true;
+			return this;
+		}
+
+		/**
+		 * Sets the limiter of verification code sends and checks (default: the
+		 * {@link VerificationRateLimiter} bean, or an {@link InMemoryVerificationRateLimiter}).
+		 * @param rateLimiter the limiter
+		 * @return this config
+		 * @since 0.1
+		 */
+		public SocialFlowsConfig rateLimiter(VerificationRateLimiter rateLimiter) {
+			Assert.notNull(rateLimiter, "rateLimiter cannot be null");
+			this.rateLimiter = rateLimiter;
+			return this;
+		}
+
+		private List<String> urls() {
+			return List.of(this.bindUrl, this.registerUrl, this.mfaUrl);
+		}
+
+	}
+
+	/**
+	 * The id_token refresh: an {@link IdTokenRefreshFilter} before authorization refreshes a
+	 * session's id_token when it is due and signs the user out when IDaaS ends the session.
+	 *
+	 * @since 0.1
+	 * @see IdaasLoginConfigurer#refresh(Customizer)
+	 */
+	public final class RefreshConfig {
+
+		private @Nullable IdTokenRefresher refresher;
+
+		private @Nullable IdaasSessionExpiredHandler sessionExpiredHandler;
+
+		private RefreshConfig() {
+		}
+
+		/**
+		 * Sets the service that refreshes id_tokens (default: the {@link IdTokenRefresher}
+		 * bean, or one built from the client and token factory).
+		 * @param refresher the refresher
+		 * @return this config
+		 * @since 0.1
+		 */
+		public RefreshConfig refresher(IdTokenRefresher refresher) {
+			Assert.notNull(refresher, "refresher cannot be null");
+			this.refresher = refresher;
+			return this;
+		}
+
+		/**
+		 * Sets what answers a request whose IDaaS session ended (default: a
+		 * {@link DefaultIdaasSessionExpiredHandler} that sends browsers to the login page with
+		 * {@code ?expired} and JSON clients a {@code 401}).
+		 * @param sessionExpiredHandler the handler
+		 * @return this config
+		 * @since 0.1
+		 */
+		public RefreshConfig sessionExpiredHandler(IdaasSessionExpiredHandler sessionExpiredHandler) {
+			Assert.notNull(sessionExpiredHandler, "sessionExpiredHandler cannot be null");
+			this.sessionExpiredHandler = sessionExpiredHandler;
+			return this;
+		}
+
+	}
+
+	/**
+	 * What the chain's sign-out does for IDaaS.
+	 *
+	 * @since 0.1
+	 * @see IdaasLoginConfigurer#logout(Customizer)
+	 */
+	public final class LogoutConfig {
+
+		private @Nullable LogoutHandler handler;
+
+		private @Nullable URI upstreamRedirect;
+
+		private LogoutConfig() {
+		}
+
+		/**
+		 * Sets the handler added to the chain's logout (default: the {@link IdaasLogoutHandler}
+		 * bean, or one that clears the Apple state cookie).
+		 * @param handler the handler
+		 * @return this config
+		 * @since 0.1
+		 */
+		public LogoutConfig handler(LogoutHandler handler) {
+			Assert.notNull(handler, "handler cannot be null");
+			this.handler = handler;
+			return this;
+		}
+
+		/**
+		 * Sends browsers to IDaaS's logout endpoint after a sign-out, to end the IDaaS web
+		 * session too: the chain's logout success handler is wrapped in an
+		 * {@link IdaasUpstreamLogoutSuccessHandler}, so where it would redirect, the browser goes
+		 * to {@code {upstreamLogoutUri}?redirect_url={that URL, absolute}} instead; JSON clients
+		 * keep its answer ({@code idaas.logout.upstream.browser-redirect} sets this).
+		 * @param upstreamLogoutUri IDaaS's browser logout endpoint, e.g.
+		 * {@code https://example.idaas.cloud/api/v1/logout}
+		 * @return this config
+		 * @since 0.1
+		 */
+		public LogoutConfig upstreamRedirect(URI upstreamLogoutUri) {
+			Assert.notNull(upstreamLogoutUri, "upstreamLogoutUri cannot be null");
+			Assert.isTrue(upstreamLogoutUri.isAbsolute() && upstreamLogoutUri.getHost() != null,
+					"upstreamLogoutUri must be an absolute URL");
+			this.upstreamRedirect = upstreamLogoutUri;
+			return this;
+		}
+
 	}
 
 	@Override
 	public void init(H http) {
-		IdaasLoginSettings settings = settings(http);
 		http.authenticationProvider(
 				postProcess(new IdaasAppleAuthenticationProvider(client(http), tokenFactory(http))));
 		IdaasSocialFlowClient socialFlowClient = socialFlowClient(http);
@@ -429,26 +753,24 @@ public final class IdaasLoginConfigurer<H extends HttpSecurityBuilder<H>>
 					new IdaasSocialFlowAuthenticationProvider(socialFlowClient, client(http), tokenFactory(http))));
 		}
 		RequestMatcher jsonLogin = new AndRequestMatcher(
-				PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, processingUrl(settings)),
+				PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, this.processingUrl),
 				JsonRequestMatcher::sendsJson);
 		@SuppressWarnings("unchecked")
 		CsrfConfigurer<H> csrf = http.getConfigurer(CsrfConfigurer.class);
 		if (csrf != null) {
 			csrf.ignoringRequestMatchers(jsonLogin);
 			// JSON flow posts, like JSON logins: a cross-site page cannot send JSON without CORS
-			csrf.ignoringRequestMatchers(
-					new AndRequestMatcher(socialFlowPosts(settings), JsonRequestMatcher::sendsJson));
-			if (settings.apple() != null) {
+			csrf.ignoringRequestMatchers(new AndRequestMatcher(socialFlowPosts(), JsonRequestMatcher::sendsJson));
+			if (this.appleWebFlow.enabled()) {
 				csrf.ignoringRequestMatchers(PathPatternRequestMatcher.withDefaults()
-					.matcher(HttpMethod.POST, settings.apple().callbackUrl()));
+					.matcher(HttpMethod.POST, this.appleWebFlow.callbackUrl));
 			}
 		}
 		@SuppressWarnings("unchecked")
 		LogoutConfigurer<H> logout = http.getConfigurer(LogoutConfigurer.class);
 		if (logout != null) {
-			logout.addLogoutHandler(logoutHandler(http, settings));
-			URI upstreamLogout = (this.upstreamLogoutUri != null) ? this.upstreamLogoutUri
-					: settings.upstreamLogoutUri();
+			logout.addLogoutHandler(logoutHandler(http));
+			URI upstreamLogout = this.logout.upstreamRedirect;
 			if (upstreamLogout != null) {
 				// init runs after the application's logout customizer: this wraps its success handler
 				logout.logoutSuccessHandler(
@@ -461,97 +783,95 @@ public final class IdaasLoginConfigurer<H extends HttpSecurityBuilder<H>>
 			exceptionHandling.defaultAuthenticationEntryPointFor(
 					postProcess(new IdaasJsonAuthenticationEntryPoint(errorMessages(http))), JsonRequestMatcher.INSTANCE);
 			exceptionHandling.defaultAuthenticationEntryPointFor(
-					postProcess(new LoginUrlAuthenticationEntryPoint(loginPage(settings))),
+					postProcess(new LoginUrlAuthenticationEntryPoint(this.loginPage)),
 					new NegatedRequestMatcher(JsonRequestMatcher.INSTANCE));
 		}
 	}
 
 	@Override
 	public void configure(H http) {
-		IdaasLoginSettings settings = settings(http);
 		AuthenticationManager authenticationManager = http.getSharedObject(AuthenticationManager.class);
 		DeviceContextResolver devices = deviceContextResolver(http);
 		PendingSocialFlowRepository pendingFlows = pendingFlowRepository(http);
-		AuthenticationSuccessHandler success = successHandler(http, settings);
-		AuthenticationFailureHandler failure = branchHandler(http, settings, pendingFlows, loginFailureHandler(http,
-				settings));
+		AuthenticationSuccessHandler success = successHandler();
+		AuthenticationFailureHandler failure = branchHandler(http, pendingFlows, loginFailureHandler(http));
 		SessionAuthenticationStrategy sessionStrategy = sessionStrategy(http, pendingFlows);
 
-		IdaasLoginAuthenticationFilter login = new IdaasLoginAuthenticationFilter(processingUrl(settings),
+		IdaasLoginAuthenticationFilter login = new IdaasLoginAuthenticationFilter(this.processingUrl,
 				authenticationManager, devices);
 		configureAuthenticationFilter(http, login, success, failure, sessionStrategy);
 		http.addFilterBefore(postProcess(login), UsernamePasswordAuthenticationFilter.class);
 
 		IdTokenRefreshFilter refreshFilter = new IdTokenRefreshFilter(refresher(http));
 		refreshFilter.setErrorMessages(errorMessages(http));
+		refreshFilter.setSessionExpiredHandler(sessionExpiredHandler(http));
 		refreshFilter.setSecurityContextHolderStrategy(getSecurityContextHolderStrategy());
 		http.addFilterBefore(postProcess(refreshFilter), AnonymousAuthenticationFilter.class);
 
+		SocialFlowsConfig flows = this.socialFlows;
 		IdaasSocialFlowService socialFlows = socialFlowService(http, pendingFlows, devices);
 		if (socialFlows != null && socialFlowClient(http) != null) {
-			IdaasSocialFlowFailureHandler flowFailure = new IdaasSocialFlowFailureHandler(
-					List.of(bindUrl(settings), registerUrl(settings), mfaUrl(settings)), errorMessages(http));
-			IdaasSocialFlowFilter socialFlowFilter = new IdaasSocialFlowFilter(bindUrl(settings),
-					registerUrl(settings), mfaUrl(settings), socialFlows, errorMessages(http));
+			IdaasSocialFlowFailureHandler flowFailure = new IdaasSocialFlowFailureHandler(flows.urls(),
+					errorMessages(http));
+			IdaasSocialFlowFilter socialFlowFilter = new IdaasSocialFlowFilter(flows.bindUrl, flows.registerUrl,
+					flows.mfaUrl, socialFlows, errorMessages(http));
 			socialFlowFilter.setAuthenticationFailureHandler(flowFailure);
 			http.addFilterBefore(postProcess(socialFlowFilter), UsernamePasswordAuthenticationFilter.class);
-			IdaasSocialFlowAuthenticationFilter finish = new IdaasSocialFlowAuthenticationFilter(bindUrl(settings),
-					registerUrl(settings), mfaUrl(settings), authenticationManager, pendingFlows, devices,
-					rateLimiter(http));
+			IdaasSocialFlowAuthenticationFilter finish = new IdaasSocialFlowAuthenticationFilter(flows.bindUrl,
+					flows.registerUrl, flows.mfaUrl, authenticationManager, pendingFlows, devices, rateLimiter(http));
 			// a bind or register that needs a second factor goes on to the second-factor page
-			configureAuthenticationFilter(http, finish, success,
-					branchHandler(http, settings, pendingFlows, flowFailure), sessionStrategy);
+			configureAuthenticationFilter(http, finish, success, branchHandler(http, pendingFlows, flowFailure),
+					sessionStrategy);
 			http.addFilterBefore(postProcess(finish), UsernamePasswordAuthenticationFilter.class);
-			addSocialFlowPages(http, settings);
+			addSocialFlowPages(http);
 		}
-		addLoginPage(http, settings);
+		addLoginPage(http);
 
-		IdaasLoginSettings.Apple apple = settings.apple();
-		if (apple != null) {
+		AppleWebFlowConfig apple = this.appleWebFlow;
+		if (apple.enabled()) {
 			AppleAuthorizationStateCookieRepository states = new AppleAuthorizationStateCookieRepository(
-					apple.callbackUrl());
-			states.setTimeout(apple.stateTimeout());
-			if (apple.stateSecret() != null) {
-				states.setSecret(apple.stateSecret());
+					apple.callbackUrl);
+			states.setTimeout(apple.stateTimeout);
+			if (apple.stateSecret != null) {
+				states.setSecret(apple.stateSecret);
 			}
 			AppleAuthorizationRequestRedirectFilter redirect = new AppleAuthorizationRequestRedirectFilter(
-					apple.authorizeUri(), apple.clientId(), states);
-			redirect.setAuthorizationUrl(apple.authorizationUrl());
-			redirect.setCallbackPath(apple.callbackUrl());
-			redirect.setRedirectUri(apple.redirectUri());
-			redirect.setScope(apple.scope());
+					apple.authorizeUri, apple.clientId, states);
+			redirect.setAuthorizationUrl(apple.authorizationUrl);
+			redirect.setCallbackPath(apple.callbackUrl);
+			redirect.setRedirectUri(apple.redirectUri);
+			redirect.setScope(apple.scope);
 			RequestCache requestCache = http.getSharedObject(RequestCache.class);
 			if (requestCache != null) {
 				redirect.setRequestCache(requestCache);
 			}
 			http.addFilterBefore(postProcess(redirect), UsernamePasswordAuthenticationFilter.class);
-			AppleCallbackAuthenticationFilter callback = new AppleCallbackAuthenticationFilter(apple.callbackUrl(),
+			AppleCallbackAuthenticationFilter callback = new AppleCallbackAuthenticationFilter(apple.callbackUrl,
 					authenticationManager, devices, states);
-			callback.setCancelUrl(loginPage(settings));
+			callback.setCancelUrl(this.loginPage);
 			configureAuthenticationFilter(http, callback, success, failure, sessionStrategy);
 			http.addFilterBefore(postProcess(callback), UsernamePasswordAuthenticationFilter.class);
 		}
 	}
 
 	/**
-	 * A default login page at the settings' login page, unless the application named its own
+	 * A default login page at the login page, unless the application named its own
 	 * with {@link #loginPage(String)} or maps that path: a chain whose entry point sends browsers
 	 * to a page nobody serves would send them round in circles ({@code /login} → {@code /error}
 	 * → {@code /login}). The page answers before authorization, so no rule has to permit it.
 	 */
-	private void addLoginPage(H http, IdaasLoginSettings settings) {
-		if (this.loginPage != null) {
+	private void addLoginPage(H http) {
+		if (this.customLoginPage) {
 			return;
 		}
-		String page = settings.loginPage();
+		String page = this.loginPage;
 		int query = page.indexOf('?');
 		if (ApplicationPages.serves(http.getSharedObject(ApplicationContext.class),
 				(query >= 0) ? page.substring(0, query) : page)) {
 			return;
 		}
-		IdaasLoginSettings.Apple apple = settings.apple();
-		IdaasLoginPageGeneratingFilter filter = new IdaasLoginPageGeneratingFilter(page, processingUrl(settings),
-				(apple != null) ? apple.authorizationUrl() : null, errorMessages(http));
+		IdaasLoginPageGeneratingFilter filter = new IdaasLoginPageGeneratingFilter(page, this.processingUrl,
+				this.appleWebFlow.enabled() ? this.appleWebFlow.authorizationUrl : null, errorMessages(http));
 		http.addFilterBefore(postProcess(filter), DefaultLoginPageGeneratingFilter.class);
 	}
 
@@ -560,17 +880,17 @@ public final class IdaasLoginConfigurer<H extends HttpSecurityBuilder<H>>
 	 * each flow URL the application does not map itself, after the flow endpoints have exposed
 	 * the pending flow.
 	 */
-	private void addSocialFlowPages(H http, IdaasLoginSettings settings) {
+	private void addSocialFlowPages(H http) {
 		http.addFilterBefore(postProcess(new IdaasSocialFlowResourcesFilter()), DefaultLoginPageGeneratingFilter.class);
 		Map<SocialFlowBranch, String> pages = new EnumMap<>(SocialFlowBranch.class);
-		pages.put(SocialFlowBranch.SOCIAL_BIND, bindUrl(settings));
-		pages.put(SocialFlowBranch.USER_REGISTER, registerUrl(settings));
-		pages.put(SocialFlowBranch.MFA_AUTH, mfaUrl(settings));
+		pages.put(SocialFlowBranch.SOCIAL_BIND, this.socialFlows.bindUrl);
+		pages.put(SocialFlowBranch.USER_REGISTER, this.socialFlows.registerUrl);
+		pages.put(SocialFlowBranch.MFA_AUTH, this.socialFlows.mfaUrl);
 		ApplicationContext context = http.getSharedObject(ApplicationContext.class);
 		pages.values().removeIf((url) -> ApplicationPages.serves(context, url));
 		if (!pages.isEmpty()) {
 			IdaasSocialFlowPageGeneratingFilter filter = new IdaasSocialFlowPageGeneratingFilter(pages,
-					loginPage(settings), errorMessages(http));
+					this.loginPage, errorMessages(http));
 			http.addFilterBefore(postProcess(filter), DefaultLoginPageGeneratingFilter.class);
 		}
 	}
@@ -602,12 +922,9 @@ public final class IdaasLoginConfigurer<H extends HttpSecurityBuilder<H>>
 				new RequestAttributeSecurityContextRepository(), new HttpSessionSecurityContextRepository());
 	}
 
-	private AuthenticationSuccessHandler successHandler(H http, IdaasLoginSettings settings) {
-		if (this.successHandler != null) {
-			return this.successHandler;
-		}
-		return new IdaasAuthenticationSuccessHandler(
-				(this.defaultSuccessUrl != null) ? this.defaultSuccessUrl : settings.defaultSuccessUrl());
+	private AuthenticationSuccessHandler successHandler() {
+		return (this.successHandler != null) ? this.successHandler
+				: new IdaasAuthenticationSuccessHandler(this.defaultSuccessUrl);
 	}
 
 	/**
@@ -619,19 +936,18 @@ public final class IdaasLoginConfigurer<H extends HttpSecurityBuilder<H>>
 		return (shared != null) ? new CompositeSessionAuthenticationStrategy(List.of(shared, clearFlow)) : clearFlow;
 	}
 
-	private AuthenticationFailureHandler loginFailureHandler(H http, IdaasLoginSettings settings) {
+	private AuthenticationFailureHandler loginFailureHandler(H http) {
 		return (this.failureHandler != null) ? this.failureHandler
-				: new IdaasAuthenticationFailureHandler(
-						(this.failureUrl != null) ? this.failureUrl : settings.failureUrl(), errorMessages(http));
+				: new IdaasAuthenticationFailureHandler(this.failureUrl, errorMessages(http));
 	}
 
-	private AuthenticationFailureHandler branchHandler(H http, IdaasLoginSettings settings,
-			PendingSocialFlowRepository pendingFlows, AuthenticationFailureHandler failure) {
-		if (this.branchHandler != null) {
-			return this.branchHandler;
+	private AuthenticationFailureHandler branchHandler(H http, PendingSocialFlowRepository pendingFlows,
+			AuthenticationFailureHandler failure) {
+		if (this.socialFlows.branchHandler != null) {
+			return this.socialFlows.branchHandler;
 		}
-		IdaasBranchRedirectHandler handler = new IdaasBranchRedirectHandler(bindUrl(settings), registerUrl(settings),
-				mfaUrl(settings), failure);
+		IdaasBranchRedirectHandler handler = new IdaasBranchRedirectHandler(this.socialFlows.bindUrl,
+				this.socialFlows.registerUrl, this.socialFlows.mfaUrl, failure);
 		handler.setPendingFlowRepository(pendingFlows);
 		handler.setDeviceContextResolver(deviceContextResolver(http));
 		IdaasSocialFlowClient socialFlowClient = socialFlowClient(http);
@@ -642,7 +958,7 @@ public final class IdaasLoginConfigurer<H extends HttpSecurityBuilder<H>>
 	}
 
 	private IdTokenRefresher refresher(H http) {
-		if (this.refresher == null) {
+		if (this.refresh.refresher == null) {
 			IdTokenRefresher bean = getBeanOrNull(http, IdTokenRefresher.class);
 			if (bean == null) {
 				bean = new IdTokenRefresher(client(http), tokenFactory(http), deviceContextResolver(http));
@@ -651,13 +967,31 @@ public final class IdaasLoginConfigurer<H extends HttpSecurityBuilder<H>>
 					bean.setApplicationEventPublisher(context);
 				}
 			}
-			this.refresher = bean;
+			this.refresh.refresher = bean;
 		}
-		return this.refresher;
+		return this.refresh.refresher;
 	}
 
-	private LogoutHandler logoutHandler(H http, IdaasLoginSettings settings) {
-		if (this.logoutHandler == null) {
+	/**
+	 * Browsers go to the chain's own login page, not to a fixed {@code /login}, when IDaaS
+	 * ends the session.
+	 */
+	private IdaasSessionExpiredHandler sessionExpiredHandler(H http) {
+		if (this.refresh.sessionExpiredHandler == null) {
+			DefaultIdaasSessionExpiredHandler handler = new DefaultIdaasSessionExpiredHandler();
+			handler.setExpiredUrl(withParameter(this.loginPage, "expired"));
+			handler.setErrorMessages(errorMessages(http));
+			this.refresh.sessionExpiredHandler = handler;
+		}
+		return this.refresh.sessionExpiredHandler;
+	}
+
+	private static String withParameter(String path, String parameter) {
+		return path + ((path.indexOf('?') >= 0) ? "&" : "?") + parameter;
+	}
+
+	private LogoutHandler logoutHandler(H http) {
+		if (this.logout.handler == null) {
 			IdaasLogoutHandler bean = getBeanOrNull(http, IdaasLogoutHandler.class);
 			if (bean == null) {
 				bean = new IdaasLogoutHandler();
@@ -665,82 +999,54 @@ public final class IdaasLoginConfigurer<H extends HttpSecurityBuilder<H>>
 				if (upstreamLogout != null) {
 					bean.setUpstreamLogout(upstreamLogout);
 				}
-				if (settings.apple() != null) {
+				if (this.appleWebFlow.enabled()) {
 					Cookie state = new Cookie(AppleAuthorizationStateCookieRepository.DEFAULT_COOKIE_NAME, "");
-					state.setPath(settings.apple().callbackUrl());
+					state.setPath(this.appleWebFlow.callbackUrl);
 					state.setSecure(true);
 					bean.setCookiesToClear(List.of(state));
 				}
 			}
-			this.logoutHandler = bean;
+			this.logout.handler = bean;
 		}
-		return this.logoutHandler;
+		return this.logout.handler;
 	}
 
 	private @Nullable IdaasSocialFlowService socialFlowService(H http, PendingSocialFlowRepository pendingFlows,
 			DeviceContextResolver devices) {
-		if (this.socialFlowService == null) {
+		if (this.socialFlows.service == null) {
 			IdaasSocialFlowService bean = getBeanOrNull(http, IdaasSocialFlowService.class);
 			IdaasSocialFlowClient socialFlowClient = (bean != null) ? null : socialFlowClient(http);
-			this.socialFlowService = (bean != null) ? bean : (socialFlowClient != null)
+			this.socialFlows.service = (bean != null) ? bean : (socialFlowClient != null)
 					? new DefaultIdaasSocialFlowService(socialFlowClient, pendingFlows, devices, rateLimiter(http))
 					: null;
 		}
-		return this.socialFlowService;
+		return this.socialFlows.service;
 	}
 
 	private @Nullable IdaasSocialFlowClient socialFlowClient(H http) {
-		if (!this.socialFlowClientResolved) {
-			this.socialFlowClient = getBeanOrNull(http, IdaasSocialFlowClient.class);
-			this.socialFlowClientResolved = true;
+		if (!this.socialFlows.clientResolved) {
+			this.socialFlows.client = getBeanOrNull(http, IdaasSocialFlowClient.class);
+			this.socialFlows.clientResolved = true;
 		}
-		return this.socialFlowClient;
+		return this.socialFlows.client;
 	}
 
 	private VerificationRateLimiter rateLimiter(H http) {
-		if (this.rateLimiter == null) {
+		if (this.socialFlows.rateLimiter == null) {
 			VerificationRateLimiter bean = getBeanOrNull(http, VerificationRateLimiter.class);
-			this.rateLimiter = (bean != null) ? bean : new InMemoryVerificationRateLimiter();
+			this.socialFlows.rateLimiter = (bean != null) ? bean : new InMemoryVerificationRateLimiter();
 		}
-		return this.rateLimiter;
+		return this.socialFlows.rateLimiter;
 	}
 
-	private RequestMatcher socialFlowPosts(IdaasLoginSettings settings) {
+	private RequestMatcher socialFlowPosts() {
 		PathPatternRequestMatcher.Builder paths = PathPatternRequestMatcher.withDefaults();
 		List<RequestMatcher> posts = new ArrayList<>();
-		for (String url : List.of(bindUrl(settings), registerUrl(settings), mfaUrl(settings))) {
+		for (String url : this.socialFlows.urls()) {
 			posts.add(paths.matcher(HttpMethod.POST, url));
 			posts.add(paths.matcher(HttpMethod.POST, url + IdaasSocialFlowFilter.CODE_PATH));
 		}
 		return new OrRequestMatcher(posts);
-	}
-
-	private String mfaUrl(IdaasLoginSettings settings) {
-		return (this.mfaUrl != null) ? this.mfaUrl : settings.mfaUrl();
-	}
-
-	private String bindUrl(IdaasLoginSettings settings) {
-		return (this.bindUrl != null) ? this.bindUrl : settings.bindUrl();
-	}
-
-	private String registerUrl(IdaasLoginSettings settings) {
-		return (this.registerUrl != null) ? this.registerUrl : settings.registerUrl();
-	}
-
-	private String processingUrl(IdaasLoginSettings settings) {
-		return (this.processingUrl != null) ? this.processingUrl : settings.processingUrl();
-	}
-
-	private String loginPage(IdaasLoginSettings settings) {
-		return (this.loginPage != null) ? this.loginPage : settings.loginPage();
-	}
-
-	private IdaasLoginSettings settings(H http) {
-		if (this.settings == null) {
-			IdaasLoginSettings bean = getBeanOrNull(http, IdaasLoginSettings.class);
-			this.settings = (bean != null) ? bean : IdaasLoginSettings.DEFAULTS;
-		}
-		return this.settings;
 	}
 
 	private IdaasClient client(H http) {
@@ -774,11 +1080,11 @@ public final class IdaasLoginConfigurer<H extends HttpSecurityBuilder<H>>
 	}
 
 	private PendingSocialFlowRepository pendingFlowRepository(H http) {
-		if (this.pendingFlowRepository == null) {
+		if (this.socialFlows.pendingFlowRepository == null) {
 			PendingSocialFlowRepository bean = getBeanOrNull(http, PendingSocialFlowRepository.class);
-			this.pendingFlowRepository = (bean != null) ? bean : new HttpSessionPendingSocialFlowRepository();
+			this.socialFlows.pendingFlowRepository = (bean != null) ? bean : new HttpSessionPendingSocialFlowRepository();
 		}
-		return this.pendingFlowRepository;
+		return this.socialFlows.pendingFlowRepository;
 	}
 
 	private static <T> @Nullable T getBeanOrNull(HttpSecurityBuilder<?> http, Class<T> type) {

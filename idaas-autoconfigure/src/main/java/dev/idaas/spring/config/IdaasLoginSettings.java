@@ -8,8 +8,11 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.util.Assert;
 
 /**
- * The paths and Apple settings {@link IdaasLoginConfigurer} uses unless told otherwise.
- * Spring Boot's auto-configuration publishes one built from {@code idaas.*} properties.
+ * The login paths and Apple settings of the {@code idaas.*} properties, as Spring Boot's
+ * auto-configuration resolves them: its {@link IdaasLoginConfigurerCustomizer} applies them to
+ * every {@link IdaasLoginConfigurer}, and its default filter chain permits these paths.
+ * Declare a bean of this type to replace them. The defaults themselves are in
+ * {@link dev.idaas.spring.web.IdaasLoginDefaults}.
  *
  * @param processingUrl path that accepts an Apple code
  * @param loginPage the login page
@@ -29,19 +32,6 @@ public record IdaasLoginSettings(String processingUrl, String loginPage, String 
 		String bindUrl, String registerUrl, String mfaUrl, @Nullable Apple apple, @Nullable URI upstreamLogoutUri) {
 
 	/**
-	 * The default second-factor page, {@code /idaas/mfa}.
-	 */
-	public static final String DEFAULT_MFA_URL = "/idaas/mfa";
-
-	/**
-	 * The defaults: {@code /login/idaas/apple}, {@code /login}, {@code /login?error},
-	 * {@code /}, {@code /idaas/bind}, {@code /idaas/register}, {@code /idaas/mfa}, no Apple web
-	 * flow.
-	 */
-	public static final IdaasLoginSettings DEFAULTS = new IdaasLoginSettings("/login/idaas/apple", "/login",
-			"/login?error", "/", "/idaas/bind", "/idaas/register", DEFAULT_MFA_URL, null);
-
-	/**
 	 * Creates settings.
 	 */
 	public IdaasLoginSettings {
@@ -54,51 +44,6 @@ public record IdaasLoginSettings(String processingUrl, String loginPage, String 
 		Assert.hasText(mfaUrl, "mfaUrl cannot be empty");
 		Assert.isTrue(upstreamLogoutUri == null || (upstreamLogoutUri.isAbsolute() && upstreamLogoutUri.getHost() != null),
 				"upstreamLogoutUri must be an absolute URL");
-	}
-
-	/**
-	 * Creates settings without the browser redirect to IDaaS's logout.
-	 * @param processingUrl path that accepts an Apple code
-	 * @param loginPage the login page
-	 * @param failureUrl where browsers go after a failed login
-	 * @param defaultSuccessUrl where browsers go after login without a saved request
-	 * @param bindUrl page that finishes a bind flow
-	 * @param registerUrl page that finishes a register flow
-	 * @param mfaUrl page that finishes a second-factor flow
-	 * @param apple the Apple web flow, or {@code null} when only posted codes are accepted
-	 * @since 0.1
-	 */
-	public IdaasLoginSettings(String processingUrl, String loginPage, String failureUrl, String defaultSuccessUrl,
-			String bindUrl, String registerUrl, String mfaUrl, @Nullable Apple apple) {
-		this(processingUrl, loginPage, failureUrl, defaultSuccessUrl, bindUrl, registerUrl, mfaUrl, apple, null);
-	}
-
-	/**
-	 * Creates settings with the default second-factor page {@value #DEFAULT_MFA_URL} and without
-	 * the browser redirect to IDaaS's logout.
-	 * @param processingUrl path that accepts an Apple code
-	 * @param loginPage the login page
-	 * @param failureUrl where browsers go after a failed login
-	 * @param defaultSuccessUrl where browsers go after login without a saved request
-	 * @param bindUrl page that finishes a bind flow
-	 * @param registerUrl page that finishes a register flow
-	 * @param apple the Apple web flow, or {@code null} when only posted codes are accepted
-	 * @since 0.1
-	 */
-	public IdaasLoginSettings(String processingUrl, String loginPage, String failureUrl, String defaultSuccessUrl,
-			String bindUrl, String registerUrl, @Nullable Apple apple) {
-		this(processingUrl, loginPage, failureUrl, defaultSuccessUrl, bindUrl, registerUrl, DEFAULT_MFA_URL, apple);
-	}
-
-	/**
-	 * Returns a copy that sends browsers to IDaaS's logout endpoint after a sign-out.
-	 * @param upstreamLogoutUri IDaaS's browser logout endpoint, or {@code null} for none
-	 * @return the new settings
-	 * @since 0.1
-	 */
-	public IdaasLoginSettings withUpstreamLogoutUri(@Nullable URI upstreamLogoutUri) {
-		return new IdaasLoginSettings(this.processingUrl, this.loginPage, this.failureUrl, this.defaultSuccessUrl,
-				this.bindUrl, this.registerUrl, this.mfaUrl, this.apple, upstreamLogoutUri);
 	}
 
 	/**

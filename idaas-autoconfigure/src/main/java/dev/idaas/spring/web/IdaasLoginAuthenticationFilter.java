@@ -36,11 +36,6 @@ import org.springframework.util.Assert;
 public class IdaasLoginAuthenticationFilter extends AbstractAuthenticationProcessingFilter {
 
 	/**
-	 * The default processing URL.
-	 */
-	public static final String DEFAULT_PROCESSING_URL = "/login/idaas/apple";
-
-	/**
 	 * Error code of a missing, oversized or malformed code.
 	 */
 	public static final String INVALID_CODE = IdaasErrorCodes.INVALID_CODE;
@@ -60,7 +55,7 @@ public class IdaasLoginAuthenticationFilter extends AbstractAuthenticationProces
 	 */
 	public IdaasLoginAuthenticationFilter(AuthenticationManager authenticationManager,
 			DeviceContextResolver deviceContextResolver) {
-		this(DEFAULT_PROCESSING_URL, authenticationManager, deviceContextResolver);
+		this(IdaasLoginDefaults.PROCESSING_URL, authenticationManager, deviceContextResolver);
 	}
 
 	/**

@@ -23,6 +23,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.util.UriComponents;
 import org.springframework.web.util.UriComponentsBuilder;
 import dev.idaas.spring.web.LocalRedirects;
+import dev.idaas.spring.web.IdaasLoginDefaults;
 
 /**
  * Starts Sign in with Apple on the web: {@code GET /login/idaas/apple/authorize} redirects
@@ -40,11 +41,6 @@ import dev.idaas.spring.web.LocalRedirects;
 public final class AppleAuthorizationRequestRedirectFilter extends OncePerRequestFilter {
 
 	/**
-	 * The default path that starts the flow.
-	 */
-	public static final String DEFAULT_AUTHORIZATION_URL = "/login/idaas/apple/authorize";
-
-	/**
 	 * The body of the {@code 400} answer to a request for a host that is not loopback when no
 	 * redirect URI is set.
 	 */
@@ -60,13 +56,13 @@ public final class AppleAuthorizationRequestRedirectFilter extends OncePerReques
 	private final AtomicBoolean unsetRedirectUriLogged = new AtomicBoolean();
 
 	private RequestMatcher requestMatcher = PathPatternRequestMatcher.withDefaults()
-		.matcher(HttpMethod.GET, DEFAULT_AUTHORIZATION_URL);
+		.matcher(HttpMethod.GET, IdaasLoginDefaults.APPLE_AUTHORIZATION_URL);
 
 	private @Nullable URI redirectUri;
 
-	private String callbackPath = AppleCallbackAuthenticationFilter.DEFAULT_CALLBACK_URL;
+	private String callbackPath = IdaasLoginDefaults.APPLE_CALLBACK_URL;
 
-	private String scope = "name email";
+	private String scope = IdaasLoginDefaults.APPLE_SCOPE;
 
 	private RequestCache requestCache = new HttpSessionRequestCache();
 

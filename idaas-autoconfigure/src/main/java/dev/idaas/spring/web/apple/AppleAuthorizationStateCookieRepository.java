@@ -22,6 +22,7 @@ import org.springframework.http.ResponseCookie;
 import org.springframework.util.Assert;
 import org.springframework.web.util.WebUtils;
 import dev.idaas.spring.web.LocalRedirects;
+import dev.idaas.spring.web.IdaasLoginDefaults;
 
 /**
  * Keeps the {@code state} of an Apple authorization request in its own short-lived cookie,
@@ -94,7 +95,7 @@ public final class AppleAuthorizationStateCookieRepository {
 
 	private String cookieName = DEFAULT_COOKIE_NAME;
 
-	private Duration timeout = Duration.ofMinutes(10);
+	private Duration timeout = IdaasLoginDefaults.APPLE_STATE_TIMEOUT;
 
 	private Clock clock = Clock.systemUTC();
 

@@ -18,6 +18,7 @@ import dev.idaas.spring.authentication.IdaasAuthenticationToken;
 import dev.idaas.spring.authentication.IdaasAuthenticationException;
 import dev.idaas.spring.client.IdaasErrorCategory;
 import dev.idaas.spring.web.DeviceContextResolver;
+import dev.idaas.spring.web.IdaasLoginDefaults;
 import dev.idaas.spring.web.IdaasLoginAuthenticationFilter;
 import dev.idaas.spring.web.LocalRedirects;
 
@@ -48,11 +49,6 @@ import org.springframework.util.Assert;
 public class AppleCallbackAuthenticationFilter extends AbstractAuthenticationProcessingFilter {
 
 	/**
-	 * The default callback path.
-	 */
-	public static final String DEFAULT_CALLBACK_URL = "/login/idaas/apple/callback";
-
-	/**
 	 * Error code of a missing, mismatched, expired or replayed state.
 	 */
 	public static final String INVALID_STATE = IdaasErrorCodes.INVALID_STATE;
@@ -67,7 +63,7 @@ public class AppleCallbackAuthenticationFilter extends AbstractAuthenticationPro
 
 	private final AppleAuthorizationStateCookieRepository stateRepository;
 
-	private String cancelUrl = "/login";
+	private String cancelUrl = IdaasLoginDefaults.LOGIN_PAGE;
 
 	private RedirectStrategy redirectStrategy = new DefaultRedirectStrategy();
 

@@ -19,6 +19,7 @@ import dev.idaas.spring.client.SocialFlowBranch;
 import dev.idaas.spring.client.VerificationChannel;
 import dev.idaas.spring.client.VerificationPurpose;
 import dev.idaas.spring.web.DeviceContextResolver;
+import dev.idaas.spring.web.IdaasLoginDefaults;
 
 import org.springframework.util.Assert;
 
@@ -50,11 +51,6 @@ public final class DefaultIdaasSocialFlowService implements IdaasSocialFlowServi
 	 */
 	public static final int DEFAULT_MAX_FAILED_ATTEMPTS = 5;
 
-	/**
-	 * The default minimum time between two verification codes of a flow.
-	 */
-	public static final Duration DEFAULT_CODE_RESEND_INTERVAL = Duration.ofSeconds(30);
-
 	private final Log logger = LogFactory.getLog(getClass());
 
 	private final IdaasSocialFlowClient socialFlowClient;
@@ -65,11 +61,11 @@ public final class DefaultIdaasSocialFlowService implements IdaasSocialFlowServi
 
 	private final VerificationRateLimiter rateLimiter;
 
-	private Duration pendingFlowTimeout = Duration.ofMinutes(10);
+	private Duration pendingFlowTimeout = IdaasLoginDefaults.PENDING_FLOW_TIMEOUT;
 
 	private int maxFailedAttempts = DEFAULT_MAX_FAILED_ATTEMPTS;
 
-	private Duration codeResendInterval = DEFAULT_CODE_RESEND_INTERVAL;
+	private Duration codeResendInterval = IdaasLoginDefaults.CODE_RESEND_INTERVAL;
 
 	private Clock clock = Clock.systemUTC();
 

@@ -7,6 +7,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpSession;
 import org.jspecify.annotations.Nullable;
 
+import dev.idaas.spring.web.IdaasLoginDefaults;
+
 import org.springframework.util.Assert;
 
 /**
@@ -25,7 +27,7 @@ public final class HttpSessionPendingSocialFlowRepository implements PendingSoci
 
 	static final String EXPIRED_ATTRIBUTE = HttpSessionPendingSocialFlowRepository.class.getName() + ".EXPIRED";
 
-	private Duration timeout = Duration.ofMinutes(10);
+	private Duration timeout = IdaasLoginDefaults.PENDING_FLOW_TIMEOUT;
 
 	private Clock clock = Clock.systemUTC();
 

@@ -6,6 +6,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import dev.idaas.spring.client.IdaasErrorMessages;
+import dev.idaas.spring.web.IdaasLoginDefaults;
 import dev.idaas.spring.web.JsonRequestMatcher;
 import dev.idaas.spring.web.JsonResponseWriter;
 
@@ -27,7 +28,7 @@ import org.springframework.util.Assert;
  */
 public final class DefaultIdaasSessionExpiredHandler implements IdaasSessionExpiredHandler {
 
-	private String expiredUrl = "/login?expired";
+	private String expiredUrl = IdaasLoginDefaults.LOGIN_PAGE + "?expired";
 
 	private RedirectStrategy redirectStrategy = new DefaultRedirectStrategy();
 

@@ -315,8 +315,8 @@ class IdaasUpstreamLogoutTests {
 		@Bean
 		SecurityFilterChain ownChain(HttpSecurity http) throws Exception {
 			http.authorizeHttpRequests((requests) -> requests.anyRequest().authenticated());
-			http.with(IdaasLoginConfigurer.idaasLogin(),
-					(login) -> login.upstreamLogoutRedirect(URI.create("https://idaas.example/api/v1/logout")));
+			http.with(IdaasLoginConfigurer.idaasLogin(), (login) -> login
+				.logout((logout) -> logout.upstreamRedirect(URI.create("https://idaas.example/api/v1/logout"))));
 			http.logout((logout) -> logout.logoutSuccessUrl("/bye?from=app&x=1"));
 			return http.build();
 		}

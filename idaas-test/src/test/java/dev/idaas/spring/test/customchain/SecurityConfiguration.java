@@ -15,7 +15,10 @@ public class SecurityConfiguration {
         http.authorizeHttpRequests((r) -> r.requestMatchers("/login/idaas/**", "/idaas/**").permitAll()
                 .anyRequest().authenticated())
             .with(IdaasLoginConfigurer.idaasLogin(), (login) -> login
-                .failureUrl("/login?error"));
+                .failureUrl("/login?error")
+                .socialFlows((flows) -> flows
+                    .bindUrl("/idaas/bind")
+                    .registerUrl("/idaas/register")));
         return http.build();
     }
 
