@@ -18,7 +18,6 @@ import dev.idaas.spring.test.simulator.IdaasSimulator;
 import dev.idaas.spring.test.simulator.SimulatedUser;
 import dev.idaas.spring.web.session.IdTokenRefreshFilter;
 import dev.idaas.spring.web.session.IdTokenRefresher;
-import dev.idaas.spring.web.session.RefreshTestStack;
 
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
