@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -249,7 +250,9 @@ final class SerializedIdaasAuthentication implements Serializable {
 					: (GrantedAuthority) authority);
 		}
 		DefaultOidcUser user = new DefaultOidcUser(authorities, token, info, this.nameAttributeKey);
-		return new Derived(user, List.copyOf(this.authoritiesOfUser ? user.getAuthorities() : authorities));
+		// the list type AbstractAuthenticationToken keeps, which Spring Security's Jackson modules allow
+		return new Derived(user, Collections.unmodifiableList(
+				new ArrayList<>(this.authoritiesOfUser ? user.getAuthorities() : authorities)));
 	}
 
 	@Serial
