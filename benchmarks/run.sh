@@ -17,8 +17,9 @@ cd benchmarks
 mkdir -p target/results
 
 if selected fastpath; then
-	# 3 forks so the error bars mean something; chain with and without the filter in the same run
-	java -jar target/idaas-benchmarks.jar RefreshFilterBenchmark -f 3 -wi 3 -i 5 -w 1s -r 1s -prof gc \
+	# 3 forks so the error bars mean something; chain with and without the filter in the same run;
+	# 10 s of warm-up per fork, so that C2 has compiled the chain even on a loaded machine
+	java -jar target/idaas-benchmarks.jar RefreshFilterBenchmark -f 3 -wi 5 -i 5 -w 2s -r 1s -prof gc \
 		| tee target/results/fastpath.txt
 fi
 if selected burst; then
@@ -34,7 +35,7 @@ if selected session; then
 fi
 if selected login; then
 	# the starter's Apple sign-in with a canned upstream, next to one bare jjwt RS256 verification
-	java -jar target/idaas-benchmarks.jar LoginBenchmark -f 3 -wi 3 -i 5 -w 1s -r 1s -prof gc \
+	java -jar target/idaas-benchmarks.jar LoginBenchmark -f 3 -wi 5 -i 5 -w 3s -r 2s -prof gc \
 		| tee target/results/login.txt
 fi
 if selected cluster; then
