@@ -1,7 +1,10 @@
 package dev.idaas.spring.authentication;
 
 import java.io.Serial;
+import java.time.Instant;
 import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
 
 import org.jspecify.annotations.Nullable;
 
@@ -10,6 +13,7 @@ import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.oauth2.core.oidc.OidcIdToken;
 import org.springframework.security.oauth2.core.oidc.user.DefaultOidcUser;
 import org.springframework.security.oauth2.core.oidc.user.OidcUser;
+import org.springframework.security.oauth2.core.oidc.user.OidcUserAuthority;
 import org.springframework.util.Assert;
 
 /**
@@ -17,6 +21,17 @@ import org.springframework.util.Assert;
  * principal, plus the {@link IdaasSessionState} that keeps it fresh. The session token is
  * not a credential of this authentication ({@link #getCredentials()} is empty) and never
  * appears in {@link #toString()}.
+ * <p>
+ * In the HTTP session it is stored in a compact form (about 0.9 KiB with Java serialization for
+ * a typical id_token, see {@code benchmarks/RESULTS.md}): the compact id_token, the session
+ * state, the id_token's {@code iat}/{@code exp}, and the authorities as the
+ * {@link IdaasAuthenticationTokenFactory#setAuthoritiesMapper authorities mapper} returned
+ * them at sign-in or at the last refresh (an {@link OidcUserAuthority} by its name only: it is
+ * rebuilt from the id_token). The claims, the {@link OidcUser} and the authorities are derived
+ * again from the id_token on first use after a read, so a request that only checks the
+ * id_token's expiry (the refresh filter's) does not parse it. The mapper is not called again
+ * on a read: the authorities stay those of the sign-in until the next refresh, even if the
+ * mapper would now answer otherwise.
  *
  * @author idaas-spring-boot-starter
  * @since 0.1
@@ -27,9 +42,20 @@ public class IdaasAuthenticationToken extends AbstractAuthenticationToken {
 	@Serial
 	private static final long serialVersionUID = 1L;
 
-	private final OidcUser principal;
+	/**
+	 * {@code null} only in a token read back from its compact form, until first used.
+	 */
+	private volatile @Nullable OidcUser principal;
 
 	private final IdaasSessionState sessionState;
+
+	/**
+	 * The compact form this token was read from, from which the principal and authorities are
+	 * derived on first use; {@code null} for a token built from a principal.
+	 */
+	private final transient @Nullable SerializedIdaasAuthentication compact;
+
+	private transient volatile @Nullable List<GrantedAuthority> derivedAuthorities;
 
 	/**
 	 * Creates an authenticated token.
@@ -44,12 +70,94 @@ public class IdaasAuthenticationToken extends AbstractAuthenticationToken {
 		Assert.notNull(sessionState, "sessionState cannot be null");
 		this.principal = principal;
 		this.sessionState = sessionState;
+		this.compact = null;
 		setAuthenticated(true);
+	}
+
+	/**
+	 * A token read back from its compact form: principal and authorities derived on first use.
+	 */
+	IdaasAuthenticationToken(SerializedIdaasAuthentication compact) {
+		super(List.of());
+		this.principal = null;
+		this.sessionState = compact.sessionState();
+		this.compact = compact;
+		setAuthenticated(compact.authenticated());
+		setDetails(compact.details());
 	}
 
 	@Override
 	public OidcUser getPrincipal() {
-		return this.principal;
+		OidcUser principal = this.principal;
+		return (principal != null) ? principal : derive();
+	}
+
+	@Override
+	public Collection<GrantedAuthority> getAuthorities() {
+		if (this.compact == null) {
+			return super.getAuthorities();
+		}
+		List<GrantedAuthority> authorities = this.derivedAuthorities;
+		if (authorities == null) {
+			derive();
+			authorities = Objects.requireNonNull(this.derivedAuthorities);
+		}
+		return authorities;
+	}
+
+	private synchronized OidcUser derive() {
+		OidcUser principal = this.principal;
+		if (principal == null) {
+			SerializedIdaasAuthentication compact = Objects.requireNonNull(this.compact);
+			SerializedIdaasAuthentication.Derived derived = compact.derive();
+			this.derivedAuthorities = derived.authorities();
+			this.principal = derived.user();
+			principal = derived.user();
+		}
+		return principal;
+	}
+
+	/**
+	 * Whether the principal and authorities are still to be derived from the compact id_token.
+	 */
+	boolean isCompact() {
+		return this.compact != null && this.principal == null;
+	}
+
+	@Nullable SerializedIdaasAuthentication getCompact() {
+		return this.compact;
+	}
+
+	/**
+	 * The compact (JWS) id_token of this sign-in, without parsing it.
+	 * @return the id_token
+	 * @since 0.1
+	 */
+	public String getIdTokenValue() {
+		SerializedIdaasAuthentication compact = this.compact;
+		return (compact != null) ? compact.idToken() : getIdToken().getTokenValue();
+	}
+
+	/**
+	 * When the id_token expires ({@code exp}), without parsing it.
+	 * @return the expiry, or {@code null} when the id_token has none
+	 * @since 0.1
+	 */
+	public @Nullable Instant getIdTokenExpiresAt() {
+		SerializedIdaasAuthentication compact = this.compact;
+		return (compact != null && compact.hasIdTokenTimes()) ? compact.idTokenExpiresAt()
+				: getIdToken().getExpiresAt();
+	}
+
+	/**
+	 * When the id_token was issued ({@code iat}), without parsing it.
+	 * @return the issue time, or {@code null} when the id_token has none
+	 * @since 0.1
+	 */
+	public @Nullable Instant getIdTokenIssuedAt() {
+		SerializedIdaasAuthentication compact = this.compact;
+		return (compact != null && compact.hasIdTokenTimes()) ? compact.idTokenIssuedAt()
+				: getIdToken().getIssuedAt();
 	}
 
 	/**
@@ -66,7 +174,7 @@ public class IdaasAuthenticationToken extends AbstractAuthenticationToken {
 	 * @return the id_token
 	 */
 	public OidcIdToken getIdToken() {
-		return this.principal.getIdToken();
+		return getPrincipal().getIdToken();
 	}
 
 	/**
@@ -93,31 +201,41 @@ public class IdaasAuthenticationToken extends AbstractAuthenticationToken {
 	}
 
 	/**
-	 * Serializes through {@link SerializedIdaasAuthentication}, which stores the id_token once.
+	 * Serializes through {@link SerializedIdaasAuthentication}, the compact form; a principal of
+	 * another class than {@link DefaultOidcUser} is serialized as it is.
 	 * @return the serialized form
 	 */
 	@Serial
 	private Object writeReplace() {
-		return (this.principal instanceof DefaultOidcUser user
-				&& user.getClass() == DefaultOidcUser.class) ? new SerializedIdaasAuthentication(this, user) : this;
+		if (isCompact()) {
+			return SerializedIdaasAuthentication.of(this);
+		}
+		OidcUser principal = getPrincipal();
+		return (principal instanceof DefaultOidcUser user && user.getClass() == DefaultOidcUser.class)
+				? SerializedIdaasAuthentication.of(this, user) : this;
 	}
 
 	@Override
 	public boolean equals(@Nullable Object obj) {
-		return super.equals(obj) && obj instanceof IdaasAuthenticationToken other
-				&& this.sessionState.equals(other.sessionState);
+		if (this == obj) {
+			return true;
+		}
+		return obj instanceof IdaasAuthenticationToken other && this.sessionState.equals(other.sessionState)
+				&& isAuthenticated() == other.isAuthenticated() && Objects.equals(getDetails(), other.getDetails())
+				&& getAuthorities().equals(other.getAuthorities()) && getPrincipal().equals(other.getPrincipal());
 	}
 
 	@Override
 	public int hashCode() {
-		return super.hashCode();
+		// equal tokens hold equal session states; no need to derive the principal for a hash
+		return this.sessionState.hashCode();
 	}
 
 	@Override
 	public String toString() {
-		return getClass().getSimpleName() + " [Principal=" + this.principal.getName() + ", Authenticated="
+		return getClass().getSimpleName() + " [Principal=" + getPrincipal().getName() + ", Authenticated="
 				+ isAuthenticated() + ", Granted Authorities=" + getAuthorities() + ", IdToken expiresAt="
-				+ getIdToken().getExpiresAt() + ", SessionState=" + this.sessionState + "]";
+				+ getIdTokenExpiresAt() + ", SessionState=" + this.sessionState + "]";
 	}
 
 }

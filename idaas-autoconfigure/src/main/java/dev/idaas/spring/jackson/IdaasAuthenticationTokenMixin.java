@@ -14,13 +14,15 @@ import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.oauth2.core.oidc.user.OidcUser;
 
 /**
- * Reads and writes {@code IdaasAuthenticationToken} through its fields and its public
+ * Reads and writes {@code IdaasAuthenticationToken} through its accessors and its public
  * constructor, as Spring Security's {@code OAuth2AuthenticationTokenMixin} does for
- * {@code OAuth2AuthenticationToken}.
+ * {@code OAuth2AuthenticationToken}. Accessors rather than fields: a token read back from a
+ * JDK-serialized session derives its principal and authorities on first use, so its fields
+ * are not all set.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.CLASS)
-@JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
-		isGetterVisibility = JsonAutoDetect.Visibility.NONE)
+@JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.NONE, getterVisibility = JsonAutoDetect.Visibility.NONE,
+		isGetterVisibility = JsonAutoDetect.Visibility.NONE, setterVisibility = JsonAutoDetect.Visibility.NONE)
 @JsonIgnoreProperties(value = { "authenticated" }, ignoreUnknown = true)
 abstract class IdaasAuthenticationTokenMixin {
 
@@ -29,5 +31,20 @@ abstract class IdaasAuthenticationTokenMixin {
 			@JsonProperty("authorities") Collection<? extends GrantedAuthority> authorities,
 			@JsonProperty("sessionState") IdaasSessionState sessionState) {
 	}
+
+	@JsonProperty("principal")
+	abstract OidcUser getPrincipal();
+
+	@JsonProperty("authorities")
+	abstract Collection<GrantedAuthority> getAuthorities();
+
+	@JsonProperty("sessionState")
+	abstract IdaasSessionState getSessionState();
+
+	@JsonProperty("details")
+	abstract Object getDetails();
+
+	@JsonProperty("details")
+	abstract void setDetails(Object details);
 
 }

@@ -16,6 +16,7 @@ import dev.idaas.spring.client.IdaasErrorCodes;
 import dev.idaas.spring.client.IdaasErrorMessages;
 import dev.idaas.spring.client.SocialFlowBranch;
 import dev.idaas.spring.client.VerificationChannel;
+import dev.idaas.spring.jwt.VerifiedIdTokenParser;
 import dev.idaas.spring.web.IdaasAuthenticationFailureHandler;
 import dev.idaas.spring.web.flow.PendingSocialFlow;
 import dev.idaas.spring.web.flow.SocialFlowAuthenticationDetails;
@@ -133,6 +134,46 @@ class IdaasJacksonModuleTests {
 		assertThat(details).isInstanceOf(SocialFlowAuthenticationDetails.class).isEqualTo(authentication.getDetails());
 		assertThat(((SocialFlowAuthenticationDetails) details).getBranch()).isEqualTo(SocialFlowBranch.MFA_AUTH);
 		assertThat(((SocialFlowAuthenticationDetails) details).getRemoteAddress()).isEqualTo("203.0.113.7");
+	}
+
+	@Test
+	void writeValueWhenTokenReadBackFromJdkSessionAndUnusedThenSameAuthenticationBack() throws Exception {
+		String jwt = base64Url("{\"alg\":\"RS256\",\"kid\":\"k1\"}") + "." + base64Url(
+				"{\"sub\":\"alice\",\"iss\":\"https://tenant.idaas.example/api/v1/oauth2\",\"aud\":\"client-123\","
+						+ "\"iat\":1795946400,\"exp\":1795946700,\"email\":\"alice@example.com\"}")
+				+ ".c2lnbmF0dXJl";
+		OidcIdToken idToken = VerifiedIdTokenParser.parse(jwt);
+		DefaultOidcUser user = new DefaultOidcUser(
+				List.of(new OidcUserAuthority(idToken), new SimpleGrantedAuthority("ROLE_USER")), idToken);
+		IdaasAuthenticationToken authentication = new IdaasAuthenticationToken(user, user.getAuthorities(),
+				new IdaasSessionState("session-token-1", ISSUED.plusSeconds(432000), ISSUED, 2));
+		java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+		try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+			out.writeObject(new SecurityContextImpl(authentication));
+		}
+		SecurityContext jdk;
+		try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(
+				new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+			jdk = (SecurityContext) in.readObject();
+		}
+
+		// the copy read back derives its principal only when the JSON writer asks for it
+		String json = this.mapper.writeValueAsString(jdk);
+		IdaasAuthenticationToken back = (IdaasAuthenticationToken) ((SecurityContext) this.mapper.readValue(json,
+				Object.class))
+			.getAuthentication();
+
+		assertThat(json).contains("\"principal\"").contains("\"sessionState\"");
+		assertThat(back).isEqualTo(authentication);
+		assertThat(back.getIdTokenValue()).isEqualTo(jwt);
+		assertThat(back.getName()).isEqualTo("alice");
+		assertThat(back.getAuthorities()).extracting("authority").containsExactly("OIDC_USER", "ROLE_USER");
+	}
+
+	private static String base64Url(String json) {
+		return java.util.Base64.getUrlEncoder()
+			.withoutPadding()
+			.encodeToString(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
 	}
 
 	@Test

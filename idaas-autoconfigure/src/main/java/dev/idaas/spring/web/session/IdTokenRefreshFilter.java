@@ -2,8 +2,11 @@ package dev.idaas.spring.web.session;
 
 import java.io.IOException;
 
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -18,7 +21,9 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.core.context.SecurityContextHolderStrategy;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.util.Assert;
+import org.springframework.web.filter.GenericFilterBean;
 import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.util.WebUtils;
 
 /**
  * Keeps the id_token of a signed-in IDaaS user fresh on every request, through
@@ -30,8 +35,12 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * </pre>
  *
  * A request without an IDaaS authentication, or whose id_token is not due for a refresh, goes
- * on without a lock or an upstream call; the freshness check allocates nothing, and the whole
- * filter was measured at 136 bytes per request ({@code benchmarks/RESULTS.md}). When the
+ * on without a lock, an upstream call, a request attribute or a session lookup: that path
+ * allocates nothing ({@code benchmarks/RESULTS.md}, "Fast path allocation"). A refresh runs at
+ * most once per request, as in {@link OncePerRequestFilter} with its defaults: not on an async
+ * or error dispatch, and not again in a nested pass of the same request (a forward, or the
+ * filter registered twice). That bookkeeping is done on the refresh path only, where a request
+ * attribute costs nothing next to the upstream call. When the
  * session has ended, the {@link IdaasSessionExpiredHandler} answers (default: redirect to {@code /login?expired}, or
  * {@code 401} JSON); when the id_token has expired and IDaaS cannot refresh it for now, the
  * answer is {@code 503} with {@code Retry-After} (JSON for API clients, the error page for
@@ -41,7 +50,13 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * @since 0.1
  * @see IdTokenRefresher
  */
-public class IdTokenRefreshFilter extends OncePerRequestFilter {
+public class IdTokenRefreshFilter extends GenericFilterBean {
+
+	/**
+	 * Set while a refresh-due request runs through the rest of the chain, so a nested pass of
+	 * the same request does not refresh again; a constant, so the fast path builds no name.
+	 */
+	static final String ALREADY_FILTERED_ATTRIBUTE = IdTokenRefreshFilter.class.getName() + ".FILTERED";
 
 	private final IdTokenRefresher refresher;
 
@@ -108,24 +123,68 @@ public class IdTokenRefreshFilter extends OncePerRequestFilter {
 		this.errorMessages = errorMessages;
 	}
 
+	/**
+	 * Refreshes the id_token of the request's IDaaS authentication when it is due, then goes on
+	 * with the chain; answers the request itself when the session has ended or the id_token
+	 * has expired and cannot be refreshed for now.
+	 * @param request the request
+	 * @param response the response
+	 * @param chain the rest of the chain
+	 * @throws IOException from the chain or while answering
+	 * @throws ServletException from the chain, or for a request that is not HTTP and needs a
+	 * refresh
+	 * @since 0.1
+	 */
 	@Override
-	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain filterChain)
-			throws ServletException, IOException {
+	public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+			throws IOException, ServletException {
+		// The fast path: no allocation, no request attribute, no session lookup
 		Authentication authentication = this.securityContextHolderStrategy.getContext().getAuthentication();
-		if (authentication instanceof IdaasAuthenticationToken current && this.refresher.requiresRefresh(current)) {
-			try {
-				this.refresher.refresh(current, request, response);
-			}
-			catch (IdaasSessionExpiredException ex) {
-				this.sessionExpiredHandler.onSessionExpired(request, response, ex);
-				return;
-			}
-			catch (IdTokenRefreshUnavailableException ex) {
-				sendUnavailable(request, response, ex);
-				return;
-			}
+		if (!(authentication instanceof IdaasAuthenticationToken current) || !this.refresher.requiresRefresh(current)) {
+			chain.doFilter(request, response);
+			return;
 		}
-		filterChain.doFilter(request, response);
+		if (!(request instanceof HttpServletRequest httpRequest)
+				|| !(response instanceof HttpServletResponse httpResponse)) {
+			throw new ServletException("IdTokenRefreshFilter just supports HTTP requests");
+		}
+		if (skipDispatch(httpRequest) || httpRequest.getAttribute(ALREADY_FILTERED_ATTRIBUTE) != null) {
+			chain.doFilter(request, response);
+			return;
+		}
+		httpRequest.setAttribute(ALREADY_FILTERED_ATTRIBUTE, Boolean.TRUE);
+		try {
+			refreshThenContinue(current, httpRequest, httpResponse, chain);
+		}
+		finally {
+			httpRequest.removeAttribute(ALREADY_FILTERED_ATTRIBUTE);
+		}
+	}
+
+	/**
+	 * An async dispatch goes on with the refresh its request already did, and an error dispatch
+	 * renders the error of a request that already went through: the defaults of
+	 * {@link OncePerRequestFilter}.
+	 */
+	private static boolean skipDispatch(HttpServletRequest request) {
+		return request.getDispatcherType() == DispatcherType.ASYNC
+				|| request.getAttribute(WebUtils.ERROR_REQUEST_URI_ATTRIBUTE) != null;
+	}
+
+	private void refreshThenContinue(IdaasAuthenticationToken current, HttpServletRequest request,
+			HttpServletResponse response, FilterChain chain) throws IOException, ServletException {
+		try {
+			this.refresher.refresh(current, request, response);
+		}
+		catch (IdaasSessionExpiredException ex) {
+			this.sessionExpiredHandler.onSessionExpired(request, response, ex);
+			return;
+		}
+		catch (IdTokenRefreshUnavailableException ex) {
+			sendUnavailable(request, response, ex);
+			return;
+		}
+		chain.doFilter(request, response);
 	}
 
 	private void sendUnavailable(HttpServletRequest request, HttpServletResponse response,

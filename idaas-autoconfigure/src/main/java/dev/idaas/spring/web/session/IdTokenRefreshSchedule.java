@@ -9,7 +9,6 @@ import org.jspecify.annotations.Nullable;
 import dev.idaas.spring.authentication.IdaasAuthenticationToken;
 import dev.idaas.spring.authentication.IdaasSessionState;
 
-import org.springframework.security.oauth2.core.oidc.OidcIdToken;
 import org.springframework.util.Assert;
 
 /**
@@ -72,14 +71,14 @@ public record IdTokenRefreshSchedule(Clock clock, Duration refreshAhead, Duratio
 	 */
 	public long refreshAt(IdaasAuthenticationToken authentication) {
 		Assert.notNull(authentication, "authentication cannot be null");
-		OidcIdToken idToken = authentication.getIdToken();
-		Instant expiresAt = idToken.getExpiresAt();
+		// the token's own copies of exp and iat: a token read back from a session is not parsed here
+		Instant expiresAt = authentication.getIdTokenExpiresAt();
 		if (expiresAt == null) {
 			return Long.MAX_VALUE;
 		}
 		long exp = expiresAt.toEpochMilli();
 		long ahead = this.refreshAhead.toMillis();
-		Instant issuedAt = idToken.getIssuedAt();
+		Instant issuedAt = authentication.getIdTokenIssuedAt();
 		if (issuedAt != null) {
 			long halfLifetime = Math.max(0, (exp - issuedAt.toEpochMilli()) / 2);
 			ahead = Math.min(ahead, halfLifetime);
@@ -113,7 +112,7 @@ public record IdTokenRefreshSchedule(Clock clock, Duration refreshAhead, Duratio
 	 */
 	public boolean isExpired(IdaasAuthenticationToken authentication, long now) {
 		Assert.notNull(authentication, "authentication cannot be null");
-		Instant expiresAt = authentication.getIdToken().getExpiresAt();
+		Instant expiresAt = authentication.getIdTokenExpiresAt();
 		return expiresAt != null && now >= expiresAt.toEpochMilli();
 	}
 
