@@ -162,7 +162,7 @@ final class OutageScenario {
 				Phase phase = (round < signInEnd) ? Phase.SIGN_IN : (round < steadyEnd) ? Phase.STEADY
 						: (round < busyEnd) ? Phase.BUSY : (round < outageEnd) ? Phase.CLOSED : Phase.RECOVERY;
 				if (round == steadyEnd) {
-					outageStartSecond = Math.ceilDiv(this.clock.millis(), 1000);
+					outageStartSecond = (this.clock.millis() + 999) / 1000;
 					this.idaas.outage(Outage.SYSTEM_BUSY);
 				}
 				else if (round == busyEnd) {

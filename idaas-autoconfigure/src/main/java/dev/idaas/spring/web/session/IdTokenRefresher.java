@@ -429,7 +429,7 @@ public class IdTokenRefresher {
 		}
 		IdaasAuthenticationToken kept = this.store.store(refreshed, current, refresh.request(), refresh.response(),
 				refresh.sessionId());
-		this.backoff.succeeded(refresh.sessionKey());
+		this.backoff.succeeded(refresh.sessionKey(), refresh.schedule().now());
 		if (logger.isDebugEnabled()) {
 			logger.debug("Refreshed the id_token of " + refreshed.getName() + " (session token rotated: " + rotated
 					+ ")");

@@ -20,9 +20,14 @@ import org.springframework.util.Assert;
  * <li><b>Per node</b>, a circuit: after any transient failure the node lets at most one refresh
  * (the probe) through per {@link #getProbeInterval() probe interval}, however many sessions
  * are due. A session held back by the circuit is scheduled as if it had failed (its wait grows
- * and is jittered the same way), so that when the upstream recovers the held-back sessions come
- * back spread over the back-off window instead of all at once. The first successful refresh
- * closes the circuit.</li>
+ * and is jittered the same way). The first successful refresh closes the circuit.</li>
+ * <li><b>Recovery</b>: the sessions that fell due while the circuit was open come back spread
+ * over a window as long as the circuit was open (at most {@code max-backoff}): each session has
+ * a slot in the window given by a hash of its key, so every node of a cluster gives a session
+ * the same slot (independent random draws on N nodes would let the earliest of N win and
+ * squeeze the spread N-fold). A backlog that built up over {@code T} seconds is thus replayed
+ * over {@code T} seconds, at about the steady-state rate on top of the steady-state traffic.
+ * After a short blip the window is as short.</li>
  * </ul>
  * The per-session map is bounded: past {@link #getMaxEntries() max-entries} sessions, elapsed
  * entries are dropped first, then arbitrary ones (a dropped session may only retry sooner; the
@@ -59,6 +64,12 @@ public final class RefreshFailureBackoff {
 
 	/** When the next probe may go through while the circuit is open, or {@link #CLOSED}. */
 	private final AtomicLong probeAt = new AtomicLong(CLOSED);
+
+	/** When the circuit last opened. */
+	private volatile long openedAt;
+
+	/** The last recovery: sessions are spread over its window. */
+	private volatile Recovery recovery = new Recovery(0, 0);
 
 	private final long backoffMillis;
 
@@ -149,8 +160,9 @@ public final class RefreshFailureBackoff {
 	/**
 	 * Asks whether the session may call IDaaS now. Zero means yes (and, while the circuit is
 	 * open, this caller takes the one probe of the interval: it must report the outcome with
-	 * {@link #failed} or {@link #succeeded}). Otherwise the session is held back; a session held
-	 * back by the open circuit is scheduled as if it had failed.
+	 * {@link #failed} or {@link #succeeded}). Otherwise the session is held back: by its own
+	 * back-off, by the open circuit (and then scheduled as if it had failed), or, shortly after a
+	 * recovery, until its slot in the recovery window.
 	 * @param sessionKey the session
 	 * @param now epoch milliseconds
 	 * @return zero to call IDaaS now, else how many milliseconds the session must wait
@@ -162,7 +174,10 @@ public final class RefreshFailureBackoff {
 			return wait;
 		}
 		long probe = this.probeAt.get();
-		if (probe == CLOSED || (probe <= now && this.probeAt.compareAndSet(probe, now + this.probeIntervalMillis))) {
+		if (probe == CLOSED) {
+			return this.recovery.slotMillis(sessionKey, now);
+		}
+		if (probe <= now && this.probeAt.compareAndSet(probe, now + this.probeIntervalMillis)) {
 			return 0;
 		}
 		return defer(sessionKey, now);
@@ -192,18 +207,24 @@ public final class RefreshFailureBackoff {
 	 */
 	public long failed(String sessionKey, long now) {
 		long wait = defer(sessionKey, now);
-		this.probeAt.set(now + this.probeIntervalMillis);
+		if (this.probeAt.getAndSet(now + this.probeIntervalMillis) == CLOSED) {
+			this.openedAt = now;
+		}
 		return wait;
 	}
 
 	/**
-	 * Records a successful refresh: the session is forgotten and the circuit closes.
+	 * Records a successful refresh: the session is forgotten and, if the circuit was open, it
+	 * closes and a recovery window as long as it was open (at most {@code max-backoff}) begins.
 	 * @param sessionKey the session
+	 * @param now epoch milliseconds
 	 * @since 0.1
 	 */
-	public void succeeded(String sessionKey) {
+	public void succeeded(String sessionKey, long now) {
 		clear(sessionKey);
-		this.probeAt.set(CLOSED);
+		if (this.probeAt.getAndSet(CLOSED) != CLOSED) {
+			this.recovery = new Recovery(now, Math.min(now - this.openedAt, this.maxBackoffMillis));
+		}
 	}
 
 	/**
@@ -269,6 +290,40 @@ public final class RefreshFailureBackoff {
 	 * Failures in a row of one session, and when it may try again.
 	 */
 	private record Failures(int count, long retryAt) {
+	}
+
+	/**
+	 * A recovery: when the circuit closed, and the window the sessions are spread over.
+	 */
+	private record Recovery(long at, long windowMillis) {
+
+		/**
+		 * How long the session must wait for its slot in the window; zero once it is past.
+		 */
+		long slotMillis(String sessionKey, long now) {
+			long since = now - this.at;
+			if (since >= this.windowMillis) {
+				return 0;
+			}
+			long slot = (long) (slotFraction(sessionKey) * this.windowMillis);
+			return Math.max(slot - since, 0);
+		}
+
+	}
+
+	/**
+	 * Where the session's slot lies in a recovery window, in {@code [0, 1)}: the same on every
+	 * node, since it depends on the session key only.
+	 */
+	static double slotFraction(String sessionKey) {
+		int h = sessionKey.hashCode();
+		// MurmurHash3's finalizer: nearby keys get distant slots
+		h ^= h >>> 16;
+		h *= 0x85ebca6b;
+		h ^= h >>> 13;
+		h *= 0xc2b2ae35;
+		h ^= h >>> 16;
+		return Integer.toUnsignedLong(h) / 4_294_967_296.0;
 	}
 
 }

@@ -77,7 +77,7 @@ class RefreshFailureBackoffTests {
 		this.random.value = 0.5;
 		this.backoff.failed("s1", 0);
 		this.backoff.failed("s1", 0);
-		this.backoff.succeeded("s1");
+		this.backoff.succeeded("s1", 0);
 		assertThat(this.backoff.remainingMillis("s1", 1)).isZero();
 		assertThat(this.backoff.size()).isZero();
 		assertThat(this.backoff.isOpen()).isFalse();
@@ -148,15 +148,76 @@ class RefreshFailureBackoffTests {
 	}
 
 	@Test
-	void succeededWhenProbeSucceedsThenEverySessionWithoutBackoffGoesAgain() {
+	void succeededWhenProbeSucceedsThenEverySessionWithoutBackoffGoesAfterTheRecoveryWindow() {
 		this.backoff.failed("s1", 0);
 		assertThat(this.backoff.acquire("s2", 1_000)).isZero();
-		this.backoff.succeeded("s2");
+		this.backoff.succeeded("s2", 1_000);
 		assertThat(this.backoff.isOpen()).isFalse();
-		assertThat(this.backoff.acquire("s3", 1_000)).isZero();
-		assertThat(this.backoff.acquire("s4", 1_000)).isZero();
-		// a session still in its own back-off keeps it: recovery stays spread
-		assertThat(this.backoff.acquire("s1", 1_000)).isEqualTo(4_000);
+		// open for 1 s: a 1 s recovery window
+		assertThat(this.backoff.acquire("s3", 1_000)).isEqualTo(116);
+		assertThat(this.backoff.acquire("s3", 1_115)).isEqualTo(1);
+		assertThat(this.backoff.acquire("s3", 1_116)).isZero();
+		assertThat(this.backoff.acquire("s4", 2_000)).isZero();
+		assertThat(this.backoff.acquire("s5", 2_000)).isZero();
+		// a session still in its own back-off keeps it
+		assertThat(this.backoff.acquire("s1", 2_000)).isEqualTo(3_000);
+		assertThat(this.backoff.size()).isEqualTo(1);
+	}
+
+	// ---- recovery
+
+	@Test
+	void acquireWhenRecoveredThenSlotInAWindowAsLongAsTheOutage() {
+		this.backoff.failed("probe", 0);
+		this.backoff.failed("probe", 5_000);
+		this.backoff.succeeded("probe", 10_000);
+		assertThat(this.backoff.acquire("s1", 10_000)).isEqualTo(5_382);
+		assertThat(this.backoff.acquire("s2", 10_000)).isEqualTo(8_304);
+		assertThat(this.backoff.acquire("s3", 10_000)).isEqualTo(1_167);
+		assertThat(this.backoff.acquire("s2", 18_304)).isZero();
+		assertThat(this.backoff.acquire("a", 19_999)).isZero();
+		assertThat(this.backoff.acquire("s2", 20_000)).isZero();
+		// a wait for a slot is not a failure
+		assertThat(this.backoff.size()).isZero();
+		assertThat(this.backoff.isOpen()).isFalse();
+	}
+
+	@Test
+	void acquireWhenRecoveredAfterLongOutageThenWindowCappedAtMaxBackoff() {
+		this.backoff.failed("probe", 0);
+		this.backoff.succeeded("probe", 100_000);
+		assertThat(this.backoff.acquire("s1", 100_000)).isEqualTo(16_146);
+		assertThat(this.backoff.acquire("s2", 110_000)).isEqualTo(14_914);
+		assertThat(this.backoff.acquire("s2", 129_999)).isZero();
+		assertThat(this.backoff.acquire("a", 130_000)).isZero();
+	}
+
+	@Test
+	void succeededWhenCircuitClosedThenNoRecoveryWindow() {
+		this.backoff.succeeded("s1", 5_000);
+		this.backoff.failed("s1", 10_000);
+		this.backoff.clear("s1");
+		this.backoff.succeeded("s2", 20_000);
+		// the window is the 10 s the circuit was open; a second success opens no new one
+		this.backoff.succeeded("s3", 30_000);
+		assertThat(this.backoff.acquire("s2", 20_000)).isEqualTo(8_304);
+		assertThat(this.backoff.acquire("s2", 30_000)).isZero();
+	}
+
+	@Test
+	void slotFractionWhenManyKeysThenSameEverywhereAndSpreadEvenly() {
+		assertThat(RefreshFailureBackoff.slotFraction("s1")).isEqualTo(0.5382157727144659);
+		assertThat(RefreshFailureBackoff.slotFraction("session-7")).isEqualTo(0.7397625655867159);
+		int[] deciles = new int[10];
+		for (int i = 0; i < 10_000; i++) {
+			double fraction = RefreshFailureBackoff.slotFraction(java.util.UUID.nameUUIDFromBytes(new byte[] {
+					(byte) i, (byte) (i >> 8) }).toString());
+			assertThat(fraction).isGreaterThanOrEqualTo(0).isLessThan(1);
+			deciles[(int) (fraction * 10)]++;
+		}
+		for (int count : deciles) {
+			assertThat(count).isBetween(900, 1_100);
+		}
 	}
 
 	@Test
@@ -296,7 +357,7 @@ class RefreshFailureBackoffTests {
 			.withMessage("sessionKey cannot be null");
 		assertThatIllegalArgumentException().isThrownBy(() -> this.backoff.clear(null))
 			.withMessage("sessionKey cannot be null");
-		assertThatIllegalArgumentException().isThrownBy(() -> this.backoff.succeeded(null))
+		assertThatIllegalArgumentException().isThrownBy(() -> this.backoff.succeeded(null, 0))
 			.withMessage("sessionKey cannot be null");
 		assertThat(this.backoff.isOpen()).isFalse();
 	}
