@@ -82,11 +82,13 @@ final class OutageScenario {
 		ExecutorService clients = Executors.newFixedThreadPool(s.concurrency());
 		try {
 			String namespace = "idaas-outage:" + System.nanoTime();
+			long startup = System.nanoTime();
 			for (int n = 0; n < s.nodes(); n++) {
 				ConfigurableApplicationContext node = ClusterNodes.start(OutageNodeApplication.class, idaas, redis,
 						namespace, s.nodeProperties().toArray(String[]::new));
 				nodes.add(s.simulated() ? ClusterNodes.onClock(node, simulatedClock) : node);
 			}
+			log.accept("  " + s.nodes() + " nodes started in " + (System.nanoTime() - startup) / 1_000_000 + " ms");
 			return new Run(s, idaas, clock, simulatedClock, nodes, clients, users, log).execute();
 		}
 		finally {
@@ -184,9 +186,13 @@ final class OutageScenario {
 				long roundStartNanos = System.nanoTime();
 				if (phase == Phase.SIGN_IN) {
 					int target = (int) ((long) (round + 1) * this.s.sessions() / signInEnd);
+					long signInStart = System.nanoTime();
+					int from = signedIn;
 					for (; signedIn < target; signedIn++) {
 						this.cookies[signedIn] = signIn(signedIn);
 					}
+					this.log.accept("  signed in " + (signedIn - from) + " in "
+							+ (System.nanoTime() - signInStart) / 1_000_000 + " ms");
 				}
 				int[] counts = new int[4];
 				List<Future<Answer>> answers = new ArrayList<>();
@@ -252,6 +258,7 @@ final class OutageScenario {
 				round++;
 			}
 			// No session lost: every one still answers 200 on every node
+			long checkStart = System.nanoTime();
 			int lostAtEnd = 0;
 			for (int i = 0; i < this.s.sessions(); i++) {
 				for (ConfigurableApplicationContext node : this.nodes) {
@@ -260,6 +267,7 @@ final class OutageScenario {
 					}
 				}
 			}
+			this.log.accept("  final check in " + (System.nanoTime() - checkStart) / 1_000_000 + " ms");
 			return new Result(this.s, List.copyOf(rounds), Map.copyOf(unavailableCodes), affectedCount, roundsToFresh,
 					secondsToFresh, lostAtEnd);
 		}
