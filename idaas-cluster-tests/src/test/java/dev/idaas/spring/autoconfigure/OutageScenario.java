@@ -233,7 +233,7 @@ final class OutageScenario {
 				int attempts = count - lastCount;
 				lastCount = count;
 				long elapsedMillis = (System.nanoTime() - roundStartNanos) / 1_000_000;
-				advance(round);
+				advance(roundStartNanos);
 				long durationMillis = this.s.simulated() ? 1000
 						: Math.max(1000, (System.nanoTime() - roundStartNanos) / 1_000_000);
 				Round record = new Round(round, phase, (roundStartNanos - this.startNanos) / 1_000_000,
@@ -272,13 +272,13 @@ final class OutageScenario {
 					secondsToFresh, lostAtEnd);
 		}
 
-		private void advance(int round) {
+		private void advance(long roundStartNanos) {
 			if (this.s.simulated()) {
 				this.simulatedClock.advance(Duration.ofSeconds(1));
 				return;
 			}
-			// Rounds start on whole seconds of the run; a round that overran starts the next at once
-			long next = this.startNanos + (round + 1) * 1_000_000_000L;
+			// A round lasts a second at least; one that overran is recorded with its real length
+			long next = roundStartNanos + 1_000_000_000L;
 			long wait = next - System.nanoTime();
 			while (wait > 0) {
 				LockSupport.parkNanos(wait);
@@ -446,6 +446,33 @@ final class OutageScenario {
 				.orElse(0);
 		}
 
+		/** The highest attempt rate over {@code seconds} consecutive rounds of these phases. */
+		double peakAverageRate(boolean outage, int seconds) {
+			List<Round> selected = this.rounds.stream()
+				.filter((round) -> outage ? round.phase().isOutage() : round.phase() == Phase.RECOVERY)
+				.toList();
+			double peak = 0;
+			for (int i = 0; i + seconds <= selected.size(); i++) {
+				long attempts = 0;
+				long millis = 0;
+				for (Round round : selected.subList(i, i + seconds)) {
+					attempts += round.attempts();
+					millis += round.durationMillis();
+				}
+				peak = Math.max(peak, attempts * 1000.0 / millis);
+			}
+			return peak;
+		}
+
+		/** The highest attempt rate of one steady-state round: the noise floor of the ratio. */
+		double steadyPeakRate() {
+			return this.rounds.stream()
+				.filter((round) -> round.phase() == Phase.STEADY)
+				.mapToDouble(Round::attemptsPerSecond)
+				.max()
+				.orElse(0);
+		}
+
 		int maxAttempts(Phase phase) {
 			return this.rounds.stream().filter((r) -> r.phase() == phase).mapToInt(Round::attempts).max().orElse(0);
 		}
@@ -468,17 +495,19 @@ final class OutageScenario {
 			double steady = steadyRate();
 			return String.format(Locale.ROOT,
 					"nodes=%d sessions=%d id-token-ttl=%ss refresh-ahead=%ss outage=%ds (COM.0002 %ds, connections closed %ds)%n"
-							+ "steady-state refresh attempts/s: %.2f%n"
-							+ "peak attempts/s during the outage: %.1f (%.2fx steady)%n"
-							+ "peak attempts/s during recovery: %.1f (%.2fx steady)%n"
+							+ "steady-state refresh attempts/s: %.2f (busiest steady second: %.1f, %.2fx)%n"
+							+ "peak attempts/s during the outage: %.1f (%.2fx steady); over 5 s: %.1f (%.2fx)%n"
+							+ "peak attempts/s during recovery: %.1f (%.2fx steady); over 5 s: %.1f (%.2fx)%n"
 							+ "sign-outs (401 during the run + sessions not answered 200 at the end): %d%n"
 							+ "non-2xx answers: %s%n"
 							+ "sessions due or expired at recovery: %d; all fresh again after %s s (%s rounds)%n",
 					this.settings.nodes(), this.settings.sessions(), this.settings.idTokenTtl().toSeconds(),
 					this.settings.refreshAhead().toSeconds(),
 					this.settings.busyRounds() + this.settings.closedRounds(), this.settings.busyRounds(),
-					this.settings.closedRounds(), steady, peakRate(true), peakRate(true) / steady, peakRate(false),
-					peakRate(false) / steady, signOuts(), this.unavailableCodes, this.affected,
+					this.settings.closedRounds(), steady, steadyPeakRate(), steadyPeakRate() / steady, peakRate(true),
+					peakRate(true) / steady, peakAverageRate(true, 5), peakAverageRate(true, 5) / steady,
+					peakRate(false), peakRate(false) / steady, peakAverageRate(false, 5),
+					peakAverageRate(false, 5) / steady, signOuts(), this.unavailableCodes, this.affected,
 					(this.secondsToFresh != null) ? String.format(Locale.ROOT, "%.1f", this.secondsToFresh) : "never",
 					this.roundsToFresh);
 		}
