@@ -87,7 +87,12 @@ public final class RefreshFailureBackoff {
 	 * @since 0.1
 	 */
 	public RefreshFailureBackoff(Duration backoff) {
-		this(backoff, max(backoff, DEFAULT_MAX_BACKOFF), DEFAULT_PROBE_INTERVAL, DEFAULT_MAX_ENTRIES, new Random());
+		this(backoff, defaultMaxBackoff(backoff), DEFAULT_PROBE_INTERVAL, DEFAULT_MAX_ENTRIES, new Random());
+	}
+
+	private static Duration defaultMaxBackoff(Duration backoff) {
+		Assert.notNull(backoff, "backoff cannot be null");
+		return Duration.ofMillis(Math.max(backoff.toMillis(), DEFAULT_MAX_BACKOFF.toMillis()));
 	}
 
 	/**
@@ -115,10 +120,6 @@ public final class RefreshFailureBackoff {
 		this.probeIntervalMillis = probeInterval.toMillis();
 		this.maxEntries = maxEntries;
 		this.random = random;
-	}
-
-	private static Duration max(Duration a, Duration b) {
-		return (a.compareTo(b) >= 0) ? a : b;
 	}
 
 	/**
@@ -194,7 +195,7 @@ public final class RefreshFailureBackoff {
 	public long remainingMillis(String sessionKey, long now) {
 		Assert.notNull(sessionKey, "sessionKey cannot be null");
 		Failures entry = this.failures.get(sessionKey);
-		return (entry != null && entry.retryAt() > now) ? entry.retryAt() - now : 0;
+		return (entry != null) ? Math.max(entry.retryAt() - now, 0) : 0;
 	}
 
 	/**
@@ -301,12 +302,9 @@ public final class RefreshFailureBackoff {
 		 * How long the session must wait for its slot in the window; zero once it is past.
 		 */
 		long slotMillis(String sessionKey, long now) {
-			long since = now - this.at;
-			if (since >= this.windowMillis) {
-				return 0;
-			}
+			// the slot lies within the window, so past the window this is zero
 			long slot = (long) (slotFraction(sessionKey) * this.windowMillis);
-			return Math.max(slot - since, 0);
+			return Math.max(slot - (now - this.at), 0);
 		}
 
 	}

@@ -267,6 +267,16 @@ class RefreshFailureBackoffTests {
 	}
 
 	@Test
+	void failedWhenFullAndEntriesElapseJustNowThenAllDropped() {
+		this.backoff.failed("s1", 1_000);
+		this.backoff.failed("s2", 1_000);
+		this.backoff.failed("s3", 1_000);
+		this.backoff.failed("s4", 6_000);
+		assertThat(this.backoff.size()).isEqualTo(1);
+		assertThat(this.backoff.remainingMillis("s4", 6_000)).isEqualTo(5_000);
+	}
+
+	@Test
 	void failedWhenFullOfLiveEntriesThenStaysBounded() {
 		for (int i = 0; i < 100; i++) {
 			this.backoff.failed("s" + i, 1_000);
@@ -331,6 +341,8 @@ class RefreshFailureBackoffTests {
 	void constructorWhenInvalidThenException() {
 		assertThatIllegalArgumentException().isThrownBy(() -> new RefreshFailureBackoff(Duration.ZERO))
 			.withMessage("backoff must be positive");
+		assertThatIllegalArgumentException().isThrownBy(() -> new RefreshFailureBackoff(null))
+			.withMessage("backoff cannot be null");
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> new RefreshFailureBackoff(FIVE, FIVE, ONE, 0, this.random))
 			.withMessage("maxEntries must be positive");
