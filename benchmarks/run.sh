@@ -50,5 +50,12 @@ if selected cluster; then
 		| tee target/results/cluster.txt
 fi
 if selected outage; then
-	echo "outage: not measured yet" | tee target/results/outage.txt
+	# The scenario lives in idaas-cluster-tests' test sources (a real redis-server, Spring Session, the
+	# simulator): compile them and run with their test class path. Writes benchmarks/outage-recovery.png
+	(cd .. && ./mvnw -q -B -pl idaas-cluster-tests -am test-compile \
+		org.apache.maven.plugins:maven-dependency-plugin:3.9.0:build-classpath \
+		-Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt)
+	java -cp "../idaas-cluster-tests/target/test-classes:$(cat ../idaas-cluster-tests/target/test-classpath.txt)" \
+		dev.idaas.spring.autoconfigure.OutageBenchmark 3 300 30 outage-recovery.png \
+		| tee target/results/outage.txt
 fi

@@ -258,10 +258,23 @@ public class IdaasProperties {
 		private Duration refreshAhead = Duration.ofSeconds(60);
 
 		/**
-		 * After a transient refresh failure while the id_token is still valid, how long to
-		 * wait before trying again for that session.
+		 * After a transient refresh failure (COM.0002, 5xx, unreachable), how long that
+		 * session waits before its next attempt. Doubles with jitter after each further
+		 * failure, up to refresh-failure-backoff-max.
 		 */
 		private Duration refreshFailureBackoff = Duration.ofSeconds(5);
+
+		/**
+		 * Longest wait of a session between two refresh attempts while IDaaS keeps failing.
+		 * After an outage, sessions come back spread over this window.
+		 */
+		private Duration refreshFailureBackoffMax = Duration.ofSeconds(30);
+
+		/**
+		 * While IDaaS is failing, each node lets at most one refresh through per this
+		 * interval, however many sessions are due; the first success resumes normal refreshes.
+		 */
+		private Duration refreshFailureProbeInterval = Duration.ofSeconds(1);
 
 		/**
 		 * Claim used as the principal's name.
@@ -322,6 +335,22 @@ public class IdaasProperties {
 
 		public void setRefreshFailureBackoff(Duration refreshFailureBackoff) {
 			this.refreshFailureBackoff = refreshFailureBackoff;
+		}
+
+		public Duration getRefreshFailureBackoffMax() {
+			return this.refreshFailureBackoffMax;
+		}
+
+		public void setRefreshFailureBackoffMax(Duration refreshFailureBackoffMax) {
+			this.refreshFailureBackoffMax = refreshFailureBackoffMax;
+		}
+
+		public Duration getRefreshFailureProbeInterval() {
+			return this.refreshFailureProbeInterval;
+		}
+
+		public void setRefreshFailureProbeInterval(Duration refreshFailureProbeInterval) {
+			this.refreshFailureProbeInterval = refreshFailureProbeInterval;
 		}
 
 		public String getUserNameAttribute() {

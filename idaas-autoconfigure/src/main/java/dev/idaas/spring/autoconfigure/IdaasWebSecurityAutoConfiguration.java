@@ -3,6 +3,7 @@ package dev.idaas.spring.autoconfigure;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Random;
 
 import jakarta.servlet.http.Cookie;
 import org.apache.commons.logging.Log;
@@ -35,6 +36,7 @@ import dev.idaas.spring.web.flow.InMemoryVerificationRateLimiter;
 import dev.idaas.spring.web.flow.VerificationRateLimiter;
 import dev.idaas.spring.web.flow.page.IdaasSocialFlowResourcesFilter;
 import dev.idaas.spring.web.session.RedisIdTokenRefreshLock;
+import dev.idaas.spring.web.session.RefreshFailureBackoff;
 import dev.idaas.spring.web.session.SpringSessionSecurityContextRepository;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -190,7 +192,10 @@ public final class IdaasWebSecurityAutoConfiguration {
 		});
 		refresher.setApplicationEventPublisher(eventPublisher);
 		refresher.setRefreshAhead(this.properties.getIdToken().getRefreshAhead());
-		refresher.setRefreshFailureBackoff(this.properties.getIdToken().getRefreshFailureBackoff());
+		IdaasProperties.IdToken idToken = this.properties.getIdToken();
+		refresher.setRefreshFailureBackoff(new RefreshFailureBackoff(idToken.getRefreshFailureBackoff(),
+				idToken.getRefreshFailureBackoffMax(), idToken.getRefreshFailureProbeInterval(),
+				RefreshFailureBackoff.DEFAULT_MAX_ENTRIES, new Random()));
 		refresher.setAbsoluteTimeout(this.properties.getSession().getAbsoluteTimeout());
 		refresher.setWaitTimeout(this.properties.getHttp().getReadTimeout());
 		return refresher;

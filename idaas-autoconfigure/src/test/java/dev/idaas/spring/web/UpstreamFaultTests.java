@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
 
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -34,6 +35,7 @@ import dev.idaas.spring.test.simulator.MutableClock;
 import dev.idaas.spring.test.simulator.SimulatedUser;
 import dev.idaas.spring.web.session.IdTokenRefreshFilter;
 import dev.idaas.spring.web.session.IdTokenRefresher;
+import dev.idaas.spring.web.session.RefreshFailureBackoff;
 
 import org.springframework.http.MediaType;
 import org.springframework.mock.web.MockHttpServletResponse;
@@ -103,6 +105,8 @@ class UpstreamFaultTests {
 		}
 	}
 
+	private IdTokenRefresher refresher;
+
 	/** Points the refresh client at this base URL. */
 	private void upstream(URI baseUrl, int maxAttempts, Duration initialBackoff, Duration maxBackoff,
 			Duration connectTimeout) {
@@ -112,6 +116,7 @@ class UpstreamFaultTests {
 		client.setMaxAttempts(maxAttempts);
 		client.setBackoff(initialBackoff, maxBackoff);
 		IdTokenRefresher refresher = new IdTokenRefresher(client, this.factory, (request, response) -> DEVICE);
+		this.refresher = refresher;
 		refresher.setClock(this.clock);
 		refresher.setRefreshJitter(Duration.ZERO);
 		refresher.setWaitTimeout(READ_TIMEOUT);
@@ -308,6 +313,21 @@ class UpstreamFaultTests {
 		Duration initialBackoff = Duration.ofMillis(20);
 		Duration maxBackoff = Duration.ofMillis(40);
 		upstream(this.idaas.baseUrl(), 3, initialBackoff, maxBackoff, Duration.ofSeconds(1));
+		// the jitter always draws the middle of its range
+		this.refresher.setRefreshFailureBackoff(new RefreshFailureBackoff(Duration.ofSeconds(5), Duration.ofSeconds(30),
+				Duration.ofSeconds(1), RefreshFailureBackoff.DEFAULT_MAX_ENTRIES, new RandomGenerator() {
+
+					@Override
+					public long nextLong() {
+						throw new UnsupportedOperationException();
+					}
+
+					@Override
+					public double nextDouble() {
+						return 0.5;
+					}
+
+				}));
 		this.idaas.failNext(1000, 500);
 		MockHttpSession session = signedIn();
 		IdaasAuthenticationToken before = stored(session);
@@ -324,8 +344,9 @@ class UpstreamFaultTests {
 			assertThat(response.getStatus()).isEqualTo(503);
 			assertThat(response.getHeader("Retry-After")).isNotNull();
 		}
-		// one refresh episode (3 attempts) per 5 s refresh-failure backoff: 12 episodes
-		assertThat(this.idaas.refreshRequestCount()).isEqualTo(12 * 3);
+		// one refresh episode (3 attempts) each time the session's back-off is over: at 0 s, then
+		// after 5, 7.5, 12.5 and 17.5 s (5 s, doubling with jitter, capped at 30 s): 0, 5, 13, 26, 44
+		assertThat(this.idaas.refreshRequestCount()).isEqualTo(5 * 3);
 		assertThat(session.isInvalid()).isFalse();
 		assertThat(stored(session)).isSameAs(before);
 		this.idaas.resetRecordsAndFaults();

@@ -55,9 +55,10 @@ import org.springframework.util.Assert;
  * <li>a refreshed id_token of another user: sign-out ({@code IDAAS.STARTER.SUBJECT_CHANGED});
  * </li>
  * <li>anything else (busy, unreachable, read timeout, unreadable answer): never a sign-out.
- * The session is not tried again for {@link #setRefreshFailureBackoff refresh-failure-backoff};
- * a still-valid id_token keeps serving, an expired one gives
- * {@link IdTokenRefreshUnavailableException}.</li>
+ * The {@link RefreshFailureBackoff} decides when to try again: the session backs off
+ * exponentially with jitter, and the node lets only one refresh per probe interval through
+ * until one succeeds. Meanwhile a still-valid id_token keeps serving, an expired one gives
+ * {@link IdTokenRefreshUnavailableException} with the session's remaining wait.</li>
  * </ul>
  * Sign-out means: security context cleared and saved empty, HTTP session invalidated,
  * {@link IdaasSessionEndedEvent} published, {@link IdaasSessionExpiredException} thrown (see
@@ -95,8 +96,7 @@ public class IdTokenRefresher {
 
 	private volatile IdTokenRefreshSchedule schedule = IdTokenRefreshSchedule.DEFAULT;
 
-	private volatile RefreshFailureBackoff backoff = new RefreshFailureBackoff(Duration.ofSeconds(5),
-			RefreshFailureBackoff.DEFAULT_MAX_ENTRIES);
+	private volatile RefreshFailureBackoff backoff = new RefreshFailureBackoff(Duration.ofSeconds(5));
 
 	private SecurityContextHolderStrategy securityContextHolderStrategy = SecurityContextHolder
 		.getContextHolderStrategy();
@@ -212,16 +212,29 @@ public class IdTokenRefresher {
 	}
 
 	/**
-	 * Sets how long a session is not tried again after a refresh failed transiently
-	 * ({@code idaas.id-token.refresh-failure-backoff}, default 5 s). Also the
-	 * {@code Retry-After} of a {@code 503}.
+	 * Sets how long a session is not tried again after its first transient refresh failure
+	 * ({@code idaas.id-token.refresh-failure-backoff}, default 5 s), with the defaults of
+	 * {@link RefreshFailureBackoff#RefreshFailureBackoff(Duration)} for the rest. Also the
+	 * {@code Retry-After} of the first {@code 503}.
 	 * @param refreshFailureBackoff the duration, positive
 	 * @since 0.1
 	 */
 	public void setRefreshFailureBackoff(Duration refreshFailureBackoff) {
 		Assert.notNull(refreshFailureBackoff, "refreshFailureBackoff cannot be null");
 		Assert.isTrue(refreshFailureBackoff.toMillis() > 0, "refreshFailureBackoff must be positive");
-		this.backoff = new RefreshFailureBackoff(refreshFailureBackoff, RefreshFailureBackoff.DEFAULT_MAX_ENTRIES);
+		this.backoff = new RefreshFailureBackoff(refreshFailureBackoff);
+	}
+
+	/**
+	 * Sets the policy for retrying after transient refresh failures: per-session exponential
+	 * back-off with jitter, and the node's circuit (default: 5 s, up to 30 s, one probe a
+	 * second).
+	 * @param refreshFailureBackoff the policy
+	 * @since 0.1
+	 */
+	public void setRefreshFailureBackoff(RefreshFailureBackoff refreshFailureBackoff) {
+		Assert.notNull(refreshFailureBackoff, "refreshFailureBackoff cannot be null");
+		this.backoff = refreshFailureBackoff;
 	}
 
 	/**
@@ -312,7 +325,8 @@ public class IdTokenRefresher {
 			return current;
 		}
 		boolean expired = schedule.isExpired(current, now);
-		long wait = this.backoff.remainingMillis(refresh.sessionKey(), now);
+		// Held back by the session's own back-off or by the node's open circuit
+		long wait = this.backoff.acquire(refresh.sessionKey(), now);
 		if (wait > 0) {
 			if (!expired) {
 				return current;
@@ -415,7 +429,7 @@ public class IdTokenRefresher {
 		}
 		IdaasAuthenticationToken kept = this.store.store(refreshed, current, refresh.request(), refresh.response(),
 				refresh.sessionId());
-		this.backoff.clear(refresh.sessionKey());
+		this.backoff.succeeded(refresh.sessionKey(), refresh.schedule().now());
 		if (logger.isDebugEnabled()) {
 			logger.debug("Refreshed the id_token of " + refreshed.getName() + " (session token rotated: " + rotated
 					+ ")");
@@ -451,9 +465,7 @@ public class IdTokenRefresher {
 	private IdaasAuthenticationToken onTransientFailure(IdaasAuthenticationToken current, Refresh refresh,
 			String errorCode, RuntimeException ex) {
 		long now = refresh.schedule().now();
-		RefreshFailureBackoff backoff = this.backoff;
-		backoff.failed(refresh.sessionKey(), now);
-		long backoffMillis = backoff.getBackoff().toMillis();
+		long backoffMillis = this.backoff.failed(refresh.sessionKey(), now);
 		boolean expired = refresh.schedule().isExpired(current, now);
 		logger.warn("Could not refresh the id_token of " + current.getName() + " (" + errorCode + "); "
 				+ (expired ? "it has expired, answering 503" : "serving the still-valid one") + " and not trying again for "

@@ -35,6 +35,7 @@ import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
+import mockwebserver3.SocketEffect;
 import okhttp3.HttpUrl;
 import okio.ByteString;
 import org.jspecify.annotations.Nullable;
@@ -314,6 +315,8 @@ public final class IdaasSimulator implements AutoCloseable {
 	private final Map<String, Boolean> secondFactorUserIds = new HashMap<>();
 
 	private final Deque<Fault> sdkFaults = new ArrayDeque<>();
+
+	private Outage outage = Outage.NONE;
 
 	private final Deque<Fault> jwksFaults = new ArrayDeque<>();
 
@@ -990,6 +993,30 @@ public final class IdaasSimulator implements AutoCloseable {
 	}
 
 	/**
+	 * Starts or ends an outage: until {@link Outage#NONE}, every SDK call (login, refresh...) is
+	 * answered as the outage says, before any queued fault. Key set and discovery requests are
+	 * still answered. Calls keep being recorded, so {@link #refreshRequestCount()} counts the
+	 * attempts made during the outage.
+	 * @param outage the outage, or {@link Outage#NONE} to recover
+	 * @return this simulator
+	 * @since 0.1
+	 */
+	public synchronized IdaasSimulator outage(Outage outage) {
+		Checks.notNull(outage, "outage cannot be null");
+		this.outage = outage;
+		return this;
+	}
+
+	/**
+	 * The current outage.
+	 * @return the outage, {@link Outage#NONE} when none
+	 * @since 0.1
+	 */
+	public synchronized Outage outage() {
+		return this.outage;
+	}
+
+	/**
 	 * Answers the next {@code count} key set requests with this status and an empty body.
 	 * @param count how many requests
 	 * @param httpStatus the status
@@ -1006,13 +1033,14 @@ public final class IdaasSimulator implements AutoCloseable {
 	}
 
 	/**
-	 * Forgets recorded requests (so counters restart at zero) and pending faults. Users, keys,
-	 * sessions and codes stay.
+	 * Forgets recorded requests (so counters restart at zero) and pending faults, and ends an
+	 * {@link #outage(Outage) outage}. Users, keys, sessions and codes stay.
 	 * @return this simulator
 	 * @since 0.1
 	 */
 	public synchronized IdaasSimulator resetRecordsAndFaults() {
 		this.requests.clear();
+		this.outage = Outage.NONE;
 		this.sdkFaults.clear();
 		this.jwksFaults.clear();
 		return this;
@@ -1367,10 +1395,18 @@ public final class IdaasSimulator implements AutoCloseable {
 
 	private MockResponse sdkCall(RecordedRequest request, String path, String body) {
 		Fault fault;
+		Outage outage;
 		synchronized (this) {
-			fault = this.sdkFaults.poll();
+			outage = this.outage;
+			fault = (outage == Outage.NONE) ? this.sdkFaults.poll() : null;
 		}
 		Language language = Language.of(request.getHeaders().get("X-L"));
+		if (outage == Outage.SYSTEM_BUSY) {
+			return error(500, IdaasSimulatorError.SYSTEM_BUSY, language);
+		}
+		if (outage == Outage.CONNECTION_CLOSED) {
+			return new MockResponse.Builder().onResponseStart(new SocketEffect.CloseSocket(true, false, false)).build();
+		}
 		if (fault instanceof Fault.Fail fail) {
 			return error(fail.httpStatus(), IdaasSimulatorError.SYSTEM_BUSY, language);
 		}

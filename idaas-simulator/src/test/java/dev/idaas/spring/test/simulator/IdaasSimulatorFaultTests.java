@@ -166,6 +166,47 @@ class IdaasSimulatorFaultTests {
 	}
 
 	@Test
+	void outageWhenSystemBusyThenEverySdkCallCom0002AndRecordedUntilRecovery() {
+		String sessionToken = this.simulator.issueSessionToken(this.alice);
+		String code = this.simulator.issueAppleCode(this.alice);
+		this.simulator.failNext(1, 400);
+		this.simulator.outage(Outage.SYSTEM_BUSY);
+		assertThat(this.simulator.outage()).isEqualTo(Outage.SYSTEM_BUSY);
+		for (int i = 0; i < 3; i++) {
+			IdaasHttp.Response response = this.http.refresh(sessionToken);
+			assertThat(response.status()).isEqualTo(500);
+			assertThat(response.errorCode()).isEqualTo("IDAAS.SDK.COM.0002");
+		}
+		assertThat(this.http.login(code).status()).isEqualTo(500);
+		assertThat(this.http.get(IdaasSimulator.JWKS_PATH).status()).isEqualTo(200);
+		assertThat(this.simulator.refreshRequestCount()).isEqualTo(3);
+		this.simulator.outage(Outage.NONE);
+		// the queued fault waited for the outage to end; nothing was processed meanwhile
+		assertThat(this.http.refresh(sessionToken).status()).isEqualTo(400);
+		assertThat(this.http.refresh(sessionToken).status()).isEqualTo(200);
+		assertThat(this.http.login(code).field("status")).isEqualTo("SUCCESS");
+		assertThat(this.simulator.refreshRequestCount()).isEqualTo(5);
+	}
+
+	@Test
+	void outageWhenConnectionClosedThenIoErrorRecordedAndNothingProcessed() {
+		String code = this.simulator.issueAppleCode(this.alice);
+		this.simulator.outage(Outage.CONNECTION_CLOSED);
+		assertThatExceptionOfType(UncheckedIOException.class).isThrownBy(() -> this.http.login(code));
+		assertThatExceptionOfType(UncheckedIOException.class).isThrownBy(() -> this.http.refresh("x"));
+		assertThat(this.simulator.loginRequestCount()).isEqualTo(1);
+		assertThat(this.simulator.refreshRequestCount()).isEqualTo(1);
+		this.simulator.resetRecordsAndFaults();
+		assertThat(this.simulator.outage()).isEqualTo(Outage.NONE);
+		assertThat(this.http.login(code).field("status")).isEqualTo("SUCCESS");
+	}
+
+	@Test
+	void outageWhenNullThenIllegalArgument() {
+		assertThatIllegalArgumentException().isThrownBy(() -> this.simulator.outage(null));
+	}
+
+	@Test
 	void failNextWhenSetThenKeySetUnaffected() {
 		this.simulator.failNext(1, 500);
 		assertThat(this.http.get(IdaasSimulator.JWKS_PATH).status()).isEqualTo(200);

@@ -1,0 +1,31 @@
+package dev.idaas.spring.test.simulator;
+
+/**
+ * How the simulated IDaaS answers every SDK call during an outage set with
+ * {@link IdaasSimulator#outage(Outage)}, until it is set back to {@link #NONE}. Every call is
+ * still recorded, so the request counters measure what clients attempt during the outage.
+ *
+ * @author idaas-spring-boot-starter
+ * @since 0.1
+ */
+public enum Outage {
+
+	/**
+	 * No outage: calls are answered normally.
+	 */
+	NONE,
+
+	/**
+	 * Every SDK call is answered {@code 500} with {@code IDAAS.SDK.COM.0002} ("System busy"),
+	 * without being processed.
+	 */
+	SYSTEM_BUSY,
+
+	/**
+	 * Every SDK call is read, then its connection is closed without an answer: the client sees
+	 * an I/O error, as when the tenant's nodes are down behind their address. (A refused
+	 * connection could not be counted.) Nothing is processed.
+	 */
+	CONNECTION_CLOSED
+
+}
