@@ -38,24 +38,23 @@ if selected login; then
 	java -jar target/idaas-benchmarks.jar LoginBenchmark -f 3 -wi 5 -i 5 -w 3s -r 2s -prof gc \
 		| tee target/results/login.txt
 fi
-if selected cluster; then
-	# The scenario is in idaas-cluster-tests' test classes; it runs on that module's class path so
-	# Spring Session and Redis stay off the class path of the other figures' apps
+# The cluster scenarios are test classes of idaas-cluster-tests (a real redis-server, Spring Session,
+# the simulator); they run on that module's test class path, so Spring Session and Redis stay off
+# the class path of the other figures' apps.
+cluster_java() {
 	classpath_file="$PWD/target/cluster.classpath"
 	(cd .. && ./mvnw -q -B -pl idaas-cluster-tests -am test-compile \
 		org.apache.maven.plugins:maven-dependency-plugin:3.9.0:build-classpath \
 		-Dmdep.includeScope=test -Dmdep.outputFile="$classpath_file")
-	java -cp "../idaas-cluster-tests/target/test-classes:$(cat "$classpath_file")" \
-		dev.idaas.spring.cluster.load.ClusterRefreshBurstBenchmark 3 1000 2 2 48 30 \
+	java -cp "../idaas-cluster-tests/target/test-classes:$(cat "$classpath_file")" "$@"
+}
+if selected cluster; then
+	# 3 nodes x 1,000 sessions, cluster lock on and off
+	cluster_java dev.idaas.spring.cluster.load.ClusterRefreshBurstBenchmark 3 1000 2 2 48 30 \
 		| tee target/results/cluster.txt
 fi
 if selected outage; then
-	# The scenario lives in idaas-cluster-tests' test sources (a real redis-server, Spring Session, the
-	# simulator): compile them and run with their test class path. Writes benchmarks/outage-recovery.png
-	(cd .. && ./mvnw -q -B -pl idaas-cluster-tests -am test-compile \
-		org.apache.maven.plugins:maven-dependency-plugin:3.9.0:build-classpath \
-		-Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt)
-	java -cp "../idaas-cluster-tests/target/test-classes:$(cat ../idaas-cluster-tests/target/test-classpath.txt)" \
-		dev.idaas.spring.autoconfigure.OutageBenchmark 3 300 30 outage-recovery.png \
+	# 3 nodes x 300 sessions, a 30 s outage; writes benchmarks/outage-recovery.png
+	cluster_java dev.idaas.spring.cluster.load.OutageBenchmark 3 300 30 outage-recovery.png \
 		| tee target/results/outage.txt
 fi

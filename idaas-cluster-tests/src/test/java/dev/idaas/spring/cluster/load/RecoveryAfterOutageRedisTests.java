@@ -1,4 +1,4 @@
-package dev.idaas.spring.autoconfigure;
+package dev.idaas.spring.cluster.load;
 
 import java.time.Duration;
 import java.util.List;

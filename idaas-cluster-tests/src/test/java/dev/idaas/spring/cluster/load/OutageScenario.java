@@ -1,4 +1,4 @@
-package dev.idaas.spring.autoconfigure;
+package dev.idaas.spring.cluster.load;
 
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import dev.idaas.spring.authentication.IdaasAuthenticationToken;
+import dev.idaas.spring.autoconfigure.ClusterNodes;
 import dev.idaas.spring.test.simulator.IdaasSimulator;
 import dev.idaas.spring.test.simulator.MutableClock;
 import dev.idaas.spring.test.simulator.Outage;
