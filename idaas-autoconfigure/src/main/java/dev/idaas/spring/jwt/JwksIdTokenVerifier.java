@@ -92,6 +92,9 @@ public final class JwksIdTokenVerifier implements IdTokenVerifier {
 
 	private volatile int maxTokenLength = 16 * 1024;
 
+	// jjwt's parser is immutable and thread-safe: built once per configuration, not per id_token
+	private volatile JwtParser parser;
+
 	/**
 	 * Creates a verifier.
 	 * @param keySource the tenant's signature verification keys
@@ -106,6 +109,7 @@ public final class JwksIdTokenVerifier implements IdTokenVerifier {
 		this.keySource = keySource;
 		this.issuer = issuer;
 		this.clientId = clientId;
+		this.parser = buildParser();
 	}
 
 	/**
@@ -123,6 +127,7 @@ public final class JwksIdTokenVerifier implements IdTokenVerifier {
 					() -> "allowedAlgorithms can only contain " + IdTokenAlgorithms.SUPPORTED + ", not " + algorithm);
 		}
 		this.allowedAlgorithms = Set.copyOf(allowedAlgorithms);
+		this.parser = buildParser();
 	}
 
 	/**
@@ -135,6 +140,7 @@ public final class JwksIdTokenVerifier implements IdTokenVerifier {
 		Assert.notNull(clockSkew, "clockSkew cannot be null");
 		Assert.isTrue(!clockSkew.isNegative(), "clockSkew cannot be negative");
 		this.clockSkew = clockSkew;
+		this.parser = buildParser();
 	}
 
 	/**
@@ -262,7 +268,7 @@ public final class JwksIdTokenVerifier implements IdTokenVerifier {
 
 	private Claims parse(String idToken) {
 		try {
-			return buildParser().parseSignedClaims(idToken).getPayload();
+			return this.parser.parseSignedClaims(idToken).getPayload();
 		}
 		catch (InvalidIdTokenException ex) {
 			throw ex;
@@ -302,7 +308,6 @@ public final class JwksIdTokenVerifier implements IdTokenVerifier {
 	}
 
 	private JwtParser buildParser() {
-		Clock clock = this.clock;
 		Set<String> allowed = this.allowedAlgorithms;
 		return Jwts.parser()
 			.json(this.json)
@@ -311,7 +316,7 @@ public final class JwksIdTokenVerifier implements IdTokenVerifier {
 			.clear()
 			.add(signatureAlgorithms(allowed))
 			.and()
-			.clock(() -> Date.from(clock.instant()))
+			.clock(() -> Date.from(this.clock.instant()))
 			.clockSkewSeconds(this.clockSkew.toSeconds())
 			.build();
 	}
