@@ -35,7 +35,7 @@ public class MyApp {
 	@GetMapping(path = "/logout", produces = MediaType.TEXT_HTML_VALUE)
 	String logout(CsrfToken csrf) {
 		return "<form method=\"post\" action=\"/logout\"><input type=\"hidden\" name=\""
-				+ csrf.getParameterName() + "\" value=\"" + csrf.getToken() + "\"><button>Sign out</button></form>";
+				+ csrf.getParameterName() + "\" value=\"" + csrf.getToken() + "\"><button type=\"submit\">Sign out</button></form>";
 	}
 
 }
