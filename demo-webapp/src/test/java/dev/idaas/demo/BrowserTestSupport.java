@@ -8,12 +8,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.logging.Level;
 
 import dev.idaas.demo.simulator.EmbeddedIdaasSimulator;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.TestInstance;
@@ -23,9 +21,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
@@ -52,13 +47,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class BrowserTestSupport {
 
-	static final File CHROMIUM = new File("/usr/bin/chromium");
-
-	static final File CHROMEDRIVER = new File("/usr/bin/chromedriver");
-
 	static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
-	static final Duration WAIT = Duration.ofSeconds(15);
+	static final Duration WAIT = HeadlessChromium.WAIT;
 
 	@LocalServerPort
 	int port;
@@ -76,28 +67,8 @@ abstract class BrowserTestSupport {
 	}
 
 	@BeforeAll
-	void startBrowser() throws IOException {
-		boolean present = CHROMIUM.canExecute() && CHROMEDRIVER.canExecute();
-		String reason = "Headless Chromium is not installed (" + CHROMIUM + ", " + CHROMEDRIVER
-				+ "): apt-get install -y chromium chromium-driver";
-		if (!present && "true".equalsIgnoreCase(System.getenv("IDAAS_REQUIRE_BROWSER"))) {
-			throw new IllegalStateException(reason + " and IDAAS_REQUIRE_BROWSER=true");
-		}
-		Assumptions.assumeTrue(present, reason);
-		Path profile = Files.createTempDirectory("idaas-demo-chromium");
-		ChromeOptions options = new ChromeOptions();
-		options.setBinary(CHROMIUM);
-		options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-				"--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-				"--window-size=1100,900", "--user-data-dir=" + profile.toAbsolutePath(),
-				"--lang=" + acceptLanguage().split(",")[0]);
-		options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
-		options.setExperimentalOption("prefs", Map.of("intl.accept_languages", acceptLanguage()));
-		ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER)
-			.usingAnyFreePort()
-			.build();
-		this.driver = new ChromeDriver(service, options);
-		this.driver.manage().timeouts().pageLoadTimeout(WAIT);
+	void startBrowser() {
+		this.driver = HeadlessChromium.start(acceptLanguage());
 	}
 
 	@AfterAll

@@ -48,10 +48,12 @@ import org.springframework.util.Assert;
  * {@code idaas.apple.authorize-uri}: the simulator's "Sign in with Apple" page, served from
  * {@code 127.0.0.1} while the application is browsed on {@code localhost}, so the callback is
  * a cross-site {@code POST} exactly as Apple's is;</li>
+ * <li>{@code idaas.apple.redirect-uri}: unset (empty), whatever {@code application.properties}
+ * says, so Apple's callback goes to the local application the browser is on (the starter derives
+ * it from the loopback request);</li>
  * <li>{@code idaas.id-token.refresh-ahead}: a third of the simulator's short id_token
  * lifetime ({@link #ID_TOKEN_TTL}), so the silent refresh happens within a minute.</li>
  * </ul>
- * A fixed {@code idaas.apple.redirect-uri} must name the local application; leave it unset.
  *
  * @author idaas-spring-boot-starter
  * @since 0.1
@@ -134,6 +136,8 @@ public final class IdaasSimulatorDevelopmentConfiguration {
 		properties.put("idaas.http.session-token-header", IdaasSimulator.DEFAULT_SESSION_TOKEN_HEADER);
 		properties.put("idaas.apple.client-id", APPLE_CLIENT_ID);
 		properties.put("idaas.apple.authorize-uri", authorizeUri(simulator).toString());
+		// unset: the production callback would send the browser away from the local application
+		properties.put("idaas.apple.redirect-uri", "");
 		properties.put("idaas.id-token.refresh-ahead", (ID_TOKEN_TTL.toSeconds() / 3) + "s");
 		return properties;
 	}

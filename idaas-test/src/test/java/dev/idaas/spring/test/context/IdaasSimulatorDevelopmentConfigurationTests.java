@@ -44,7 +44,8 @@ class IdaasSimulatorDevelopmentConfigurationTests {
 			.withPropertyValues("idaas.base-url=https://tenant.example.com", "idaas.client-id=real-client",
 					"idaas.id-token.issuer=https://tenant.example.com/api/v1/oauth2",
 					"idaas.id-token.jwk-set-uri=https://tenant.example.com/api/v1/oauth2/keys",
-					"idaas.http.session-token-header=X-session-token", "idaas.apple.client-id=com.example.real")
+					"idaas.http.session-token-header=X-session-token", "idaas.apple.client-id=com.example.real",
+					"idaas.apple.redirect-uri=https://app.example.com/login/idaas/apple/callback")
 			.run((context) -> {
 				assertThat(context).hasNotFailed().hasSingleBean(IdaasSimulator.class);
 				IdaasSimulator simulator = context.getBean(IdaasSimulator.class);
@@ -70,6 +71,8 @@ class IdaasSimulatorDevelopmentConfigurationTests {
 				assertThat(properties.getApple().getClientId()).isEqualTo("dev.idaas.simulator.web");
 				assertThat(properties.getApple().getAuthorizeUri())
 					.isEqualTo(URI.create("http://127.0.0.1:" + baseUrl.getPort() + "/auth/authorize"));
+				// the production callback would leave the local application: derived from the request instead
+				assertThat(properties.getApple().getRedirectUri()).isNull();
 			});
 	}
 

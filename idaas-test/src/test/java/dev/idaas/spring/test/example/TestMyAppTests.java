@@ -77,6 +77,18 @@ public class TestMyAppTests {
 			assertThat(again.status()).isEqualTo(200);
 			assertThat(again.body()).isEqualTo("Hello Alice Existing");
 			assertThat(simulator.loginRequestCount()).isEqualTo(1);
+
+			// MyApp's sign-out page posts the CSRF token to the chain's logout
+			Page signOut = browser.get(app.resolve("/logout"));
+			assertThat(signOut.status()).isEqualTo(200);
+			Page signedOut = browser.submit(signOut.form("Sign out"));
+			assertThat(signedOut.status()).isEqualTo(200);
+			assertThat(signedOut.uri()).isEqualTo(app.resolve("/login?logout"));
+			assertThat(signedOut.body()).contains("You have been signed out.");
+			Page me = browser.get(app.resolve("/api/me"));
+			assertThat(me.uri()).isEqualTo(app.resolve("/login"));
+			assertThat(me.body()).doesNotContain("alice");
+			assertThat(simulator.loginRequestCount()).isEqualTo(1);
 		}
 		// the simulator is closed with the application
 		int port = simulator.baseUrl().getPort();
