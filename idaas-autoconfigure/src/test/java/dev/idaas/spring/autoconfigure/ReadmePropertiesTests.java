@@ -76,6 +76,17 @@ class ReadmePropertiesTests {
 		});
 	}
 
+	@Test
+	void outageBackoffWhenReadmePropertiesThenBound() {
+		this.runner.withInitializer(readme("outage-backoff.properties")).run((context) -> {
+			assertThat(context).hasNotFailed();
+			IdaasProperties.IdToken idToken = context.getBean(IdaasProperties.class).getIdToken();
+			assertThat(idToken.getRefreshFailureBackoff()).isEqualTo(Duration.ofSeconds(10));
+			assertThat(idToken.getRefreshFailureBackoffMax()).isEqualTo(Duration.ofSeconds(60));
+			assertThat(idToken.getRefreshFailureProbeInterval()).isEqualTo(Duration.ofSeconds(2));
+		});
+	}
+
 	/**
 	 * A README block's resource, with the precedence of an {@code application.properties}
 	 * (later blocks over earlier ones).
