@@ -1,5 +1,5 @@
 /*
- * Fails the mutation profile when one area's mutation score is under the threshold, or when a
+ * Fails the mutation profile when the overall score or one area's is under the threshold, or when a
  * named security guard has a surviving mutant. Run by the "mutation" profile after PIT
  * (java's single-file launch, no build of its own):
  *
@@ -89,7 +89,11 @@ public class MutationThresholds {
 		}
 		System.out.println("Per class:");
 		byClass.forEach((name, counts) -> System.out.println(row(name.substring(name.lastIndexOf('.') + 1), counts)));
-		System.out.println("Overall: " + killed + " of " + mutations.getLength() + " killed");
+		int[] overall = { killed, mutations.getLength() };
+		System.out.println(row("overall", overall));
+		if (overall[1] > 0 && score(overall) < threshold) {
+			failures.add("overall score is " + score(overall) + " %, under " + threshold + " %");
+		}
 		if (!failures.isEmpty()) {
 			failures.forEach((failure) -> System.err.println("MUTATION CHECK FAILED: " + failure));
 			System.exit(1);
@@ -113,7 +117,7 @@ public class MutationThresholds {
 	}
 
 	private static int score(int[] counts) {
-		// floor, as PIT rounds its own threshold check
+		// rounded down: 89.9 % is under 90 %
 		return (int) (100L * counts[0] / counts[1]);
 	}
 

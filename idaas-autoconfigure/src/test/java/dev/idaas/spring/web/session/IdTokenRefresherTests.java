@@ -100,6 +100,14 @@ class IdTokenRefresherTests {
 		assertThat(used.getSessionState().generation()).isEqualTo(2);
 		assertThat(session.isInvalid()).isFalse();
 		assertThat(this.stack.events(IdaasSessionEndedEvent.class)).isEmpty();
+		assertThat(this.stack.events(IdTokenRefreshedEvent.class)).singleElement().satisfies((event) -> {
+			assertThat(event.isSessionTokenRotated()).isTrue();
+			assertThat(event.getRefreshCount()).isEqualTo(2);
+			assertThat(event.getIdTokenExpiresAt()).isEqualTo(this.stack.clock.instant().plus(ID_TOKEN_TTL));
+			assertThat(event.getTimestamp()).isEqualTo(this.stack.clock.millis());
+			assertThat(event.toString()).contains("principal=alice", "sessionTokenRotated=true", "refreshCount=2")
+				.doesNotContain(used.getSessionState().sessionToken(), used.getIdToken().getTokenValue());
+		});
 	}
 
 	@Test
