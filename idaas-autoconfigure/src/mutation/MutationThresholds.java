@@ -118,7 +118,7 @@ public class MutationThresholds {
 
 	private static int score(int[] counts) {
 		// rounded down: 89.9 % is under 90 %
-		return (int) (100L * counts[0] / counts[1]);
+		return (counts[1] == 0) ? 100 : (int) (100L * counts[0] / counts[1]);
 	}
 
 	private static String row(String name, int[] counts) {

@@ -50,6 +50,9 @@ class IdTokenRefreshFilterStrategiesTests {
 			.withMessage("jsonRequestMatcher cannot be null");
 		assertThatIllegalArgumentException().isThrownBy(() -> this.filter.setErrorMessages(null))
 			.withMessage("errorMessages cannot be null");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> this.stack.refresher.setSecurityContextHolderStrategy(null))
+			.withMessage("securityContextHolderStrategy cannot be null");
 	}
 
 	@Test
@@ -120,6 +123,30 @@ class IdTokenRefreshFilterStrategiesTests {
 		IdaasAuthenticationToken refreshed = (IdaasAuthenticationToken) strategy.getContext().getAuthentication();
 		assertThat(refreshed.getSessionState().refreshCount()).isEqualTo(1);
 		assertThat(SecurityContextHolder.getContext().getAuthentication()).isNull();
+	}
+
+	@Test
+	void doFilterWhenHolderStrategyReplacedAndSessionEndedThenItsContextCleared() throws Exception {
+		SecurityContextHolderStrategy strategy = new IsolatedSecurityContextHolderStrategy();
+		this.filter.setSecurityContextHolderStrategy(strategy);
+		this.stack.refresher.setSecurityContextHolderStrategy(strategy);
+		IdaasAuthenticationToken signedIn = this.stack.signIn();
+		MockHttpSession session = this.stack.sessionWith(signedIn);
+		strategy.setContext(new SecurityContextImpl(signedIn));
+		SecurityContextHolder.getContext().setAuthentication(signedIn);
+		this.stack.idaas.disableUser(this.stack.alice);
+		this.stack.clock.advance(Duration.ofMinutes(6));
+		MockHttpServletRequest request = new MockHttpServletRequest();
+		request.setSession(session);
+		MockHttpServletResponse response = new MockHttpServletResponse();
+
+		this.filter.doFilter(request, response, new MockFilterChain());
+
+		assertThat(response.getStatus()).isEqualTo(302);
+		assertThat(session.isInvalid()).isTrue();
+		assertThat(strategy.getContext().getAuthentication()).isNull();
+		// the global holder is not the one in use: left alone
+		assertThat(SecurityContextHolder.getContext().getAuthentication()).isSameAs(signedIn);
 	}
 
 	/** A request whose id_token has expired, with IDaaS answering "system busy" once. */

@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.AfterEach;
@@ -43,6 +44,8 @@ class IdTokenRefresherTests {
 
 	private final Map<CompletableFuture<Throwable>, Thread> threads = new ConcurrentHashMap<>();
 
+	private final Map<CompletableFuture<Throwable>, Boolean> interruptedAfter = new ConcurrentHashMap<>();
+
 	@AfterEach
 	void tearDown() {
 		SecurityContextHolder.clearContext();
@@ -60,6 +63,63 @@ class IdTokenRefresherTests {
 		assertThat(used).isSameAs(signedIn);
 		assertThat(this.stack.refreshRequests()).isEmpty();
 		assertThat(this.stack.events).isEmpty();
+	}
+
+	@Test
+	void requiresRefreshWhenFreshThenFalseWhenDueOrSessionOverThenTrue() {
+		this.stack.refresher.setAbsoluteTimeout(Duration.ofMinutes(2));
+		IdaasAuthenticationToken signedIn = this.stack.signIn();
+		assertThat(this.stack.refresher.requiresRefresh(signedIn)).isFalse();
+		this.stack.clock.advance(Duration.ofMinutes(2)); // id_token fresh, sign-in over
+		assertThat(this.stack.refresher.requiresRefresh(signedIn)).isTrue();
+		this.stack.refresher.setAbsoluteTimeout(null);
+		assertThat(this.stack.refresher.requiresRefresh(signedIn)).isFalse();
+		this.stack.clock.advance(DUE.minusMinutes(2)); // id_token due
+		assertThat(this.stack.refresher.requiresRefresh(signedIn)).isTrue();
+		assertThat(this.stack.refreshRequests()).isEmpty();
+	}
+
+	@Test
+	void refreshWhenOneSessionsRefreshFailedThenAnotherSessionStillRefreshed() {
+		SimulatedUser bob = SimulatedUser.of("bob", "Bob", null, "bob@example.com");
+		this.stack.idaas.registerUser(bob);
+		IdaasAuthenticationToken alice = this.stack.signIn();
+		IdaasAuthenticationToken bobSignedIn = this.stack.signIn(bob, bob, Duration.ofDays(5));
+		MockHttpSession aliceSession = this.stack.sessionWith(alice);
+		MockHttpSession bobSession = this.stack.sessionWith(bobSignedIn);
+		this.stack.clock.advance(DUE);
+		this.stack.idaas.failNext(1, 500);
+		assertThat(this.stack.refresher.refresh(alice, requestIn(aliceSession), new MockHttpServletResponse()))
+			.isSameAs(alice);
+
+		IdaasAuthenticationToken bobRefreshed = this.stack.refresher.refresh(bobSignedIn, requestIn(bobSession),
+				new MockHttpServletResponse());
+
+		assertThat(bobRefreshed.getSessionState().refreshCount()).isEqualTo(1);
+		assertThat(this.stack.sentSessionTokens()).containsExactly(alice.getSessionState().sessionToken(),
+				bobSignedIn.getSessionState().sessionToken());
+	}
+
+	@Test
+	void refreshWhenNoSessionAndOneUsersRefreshFailedThenAnotherUserStillRefreshed() {
+		SimulatedUser bob = SimulatedUser.of("bob", "Bob", null, "bob@example.com");
+		this.stack.idaas.registerUser(bob);
+		IdaasAuthenticationToken alice = this.stack.signIn();
+		IdaasAuthenticationToken bobSignedIn = this.stack.signIn(bob, bob, Duration.ofDays(5));
+		this.stack.clock.advance(DUE);
+		this.stack.idaas.failNext(1, 500);
+		assertThat(this.stack.refresher.refresh(alice, new MockHttpServletRequest(), new MockHttpServletResponse()))
+			.isSameAs(alice);
+
+		IdaasAuthenticationToken bobRefreshed = this.stack.refresher.refresh(bobSignedIn,
+				new MockHttpServletRequest(), new MockHttpServletResponse());
+
+		assertThat(bobRefreshed.getSessionState().refreshCount()).isEqualTo(1);
+		assertThat(this.stack.refreshRequests()).hasSize(2);
+		// alice herself is held back until the back-off is over
+		assertThat(this.stack.refresher.refresh(alice, new MockHttpServletRequest(), new MockHttpServletResponse()))
+			.isSameAs(alice);
+		assertThat(this.stack.refreshRequests()).hasSize(2);
 	}
 
 	@Test
@@ -346,13 +406,85 @@ class IdTokenRefresherTests {
 		assertThat(this.stack.refreshRequests()).hasSize(1);
 	}
 
+	@Test
+	void refreshWhenWaitingForRefreshInFlightIsInterruptedThen503AndInterruptKept() throws Exception {
+		IdaasAuthenticationToken signedIn = this.stack.signIn();
+		MockHttpSession session = this.stack.sessionWith(signedIn);
+		this.stack.clock.advance(Duration.ofMinutes(6));
+		CountDownLatch gate = new CountDownLatch(1);
+		this.stack.refreshGate.set(gate);
+		CompletableFuture<Throwable> first = refreshAsync(signedIn, session);
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.stack.lock.isLocked(session.getId()));
+		CompletableFuture<Throwable> second = refreshAsync(signedIn, session);
+		awaitParked(second);
+
+		this.threads.get(second).interrupt(); // e.g. the server shutting down
+
+		assertThat(second.get(10, TimeUnit.SECONDS)).isInstanceOfSatisfying(IdTokenRefreshUnavailableException.class,
+				(ex) -> assertThat(ex.getErrorCode()).isEqualTo(IdaasErrorCodes.UPSTREAM_TIMEOUT));
+		assertThat(this.interruptedAfter.get(second)).isTrue();
+		gate.countDown();
+		assertThat(first.get(10, TimeUnit.SECONDS)).isNull();
+		assertThat(session.isInvalid()).isFalse();
+	}
+
+	@Test
+	void refreshWhenWaitingForRotatedTokenIsInterruptedThenStopsWaitingAndInterruptKept() throws Exception {
+		this.stack.refresher.setRotatedSessionTokenWait(Duration.ofSeconds(30));
+		IdaasAuthenticationToken signedIn = this.stack.signIn();
+		MockHttpSession session = this.stack.sessionWith(signedIn);
+		this.stack.idaas.disableUser(this.stack.alice);
+		this.stack.clock.advance(DUE);
+		// counts the reads of the session after IDaaS rejected the token: the re-reads for a rotation
+		AtomicInteger rereads = new AtomicInteger();
+		this.stack.refresher.setSecurityContextRepository(new IdTokenRefreshFilterTests.LaggingRepository(
+				new HttpSessionSecurityContextRepository(), new SecurityContextImpl(signedIn), () -> {
+					if (this.stack.idaas.refreshRequestCount() >= 1) {
+						rereads.incrementAndGet();
+					}
+					return false;
+				}));
+		CompletableFuture<Throwable> refresh = refreshAsync(signedIn, session);
+		await().atMost(Duration.ofSeconds(10)).until(() -> rereads.get() >= 2);
+		awaitParked(refresh);
+
+		this.threads.get(refresh).interrupt();
+
+		assertThat(refresh.get(10, TimeUnit.SECONDS)).isInstanceOf(IdaasSessionExpiredException.class);
+		assertThat(this.interruptedAfter.get(refresh)).isTrue();
+		assertThat(session.isInvalid()).isTrue();
+	}
+
+	@Test
+	void refreshWhenRepositoryAsksForTheSessionWithoutArgumentThenTheExistingOneIsGiven() {
+		IdaasAuthenticationToken signedIn = this.stack.signIn();
+		MockHttpSession session = this.stack.sessionWith(signedIn);
+		// a repository written against getSession(): it must get the session the refresh started in
+		this.stack.refresher.setSecurityContextRepository(new HttpSessionSecurityContextRepository() {
+			@Override
+			public void saveContext(org.springframework.security.core.context.SecurityContext context,
+					jakarta.servlet.http.HttpServletRequest request, jakarta.servlet.http.HttpServletResponse response) {
+				request.getSession().setAttribute(SPRING_SECURITY_CONTEXT_KEY, context);
+			}
+		});
+		this.stack.clock.advance(DUE);
+
+		IdaasAuthenticationToken refreshed = this.stack.refresher.refresh(signedIn, requestIn(session),
+				new MockHttpServletResponse());
+
+		assertThat(RefreshTestStack.stored(session)).isSameAs(refreshed);
+		assertThat(refreshed.getSessionState().refreshCount()).isEqualTo(1);
+	}
+
 	/** A refresh on a thread of its own; completes with what it threw, {@code null} for none. */
 	private CompletableFuture<Throwable> refreshAsync(IdaasAuthenticationToken current, MockHttpSession session) {
 		CompletableFuture<Throwable> result = new CompletableFuture<>();
 		Thread thread = new Thread(() -> {
 			try {
-				result.complete(catchThrowable(() -> this.stack.refresher.refresh(current, requestIn(session),
-						new MockHttpServletResponse())));
+				Throwable thrown = catchThrowable(() -> this.stack.refresher.refresh(current, requestIn(session),
+						new MockHttpServletResponse()));
+				this.interruptedAfter.put(result, Thread.currentThread().isInterrupted());
+				result.complete(thrown);
 			}
 			finally {
 				SecurityContextHolder.clearContext();

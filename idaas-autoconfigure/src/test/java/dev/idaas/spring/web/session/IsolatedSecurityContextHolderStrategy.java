@@ -8,7 +8,7 @@ import org.springframework.security.core.context.SecurityContextImpl;
  * A {@link SecurityContextHolderStrategy} of a test's own, apart from the global one, to prove a
  * component uses the strategy it was given.
  */
-final class IsolatedSecurityContextHolderStrategy implements SecurityContextHolderStrategy {
+class IsolatedSecurityContextHolderStrategy implements SecurityContextHolderStrategy {
 
 	private SecurityContext context = new SecurityContextImpl();
 
