@@ -26,6 +26,7 @@ import org.springframework.security.core.context.SecurityContextImpl;
 import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
@@ -63,6 +64,34 @@ class IdTokenRefresherTests {
 		assertThat(used).isSameAs(signedIn);
 		assertThat(this.stack.refreshRequests()).isEmpty();
 		assertThat(this.stack.events).isEmpty();
+	}
+
+	@Test
+	void settersAndRefreshWhenArgumentInvalidThenIllegalArgumentAndNoUpstreamCall() {
+		IdTokenRefresher refresher = this.stack.refresher;
+		IdaasAuthenticationToken signedIn = this.stack.signIn();
+		MockHttpServletRequest request = new MockHttpServletRequest();
+		MockHttpServletResponse response = new MockHttpServletResponse();
+		assertThatIllegalArgumentException().isThrownBy(() -> refresher.refresh(null, request, response))
+			.withMessage("current cannot be null");
+		assertThatIllegalArgumentException().isThrownBy(() -> refresher.refresh(signedIn, null, response))
+			.withMessage("request cannot be null");
+		assertThatIllegalArgumentException().isThrownBy(() -> refresher.refresh(signedIn, request, null))
+			.withMessage("response cannot be null");
+		assertThatIllegalArgumentException().isThrownBy(() -> refresher.setRefreshJitter(null))
+			.withMessage("refreshJitter cannot be null");
+		assertThatIllegalArgumentException().isThrownBy(() -> refresher.setRefreshJitter(Duration.ofSeconds(-1)))
+			.withMessage("refreshJitter cannot be negative");
+		assertThatIllegalArgumentException().isThrownBy(() -> refresher.setRotatedSessionTokenWait(null))
+			.withMessage("rotatedSessionTokenWait cannot be null");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> refresher.setRotatedSessionTokenWait(Duration.ofSeconds(-1)))
+			.withMessage("rotatedSessionTokenWait cannot be negative");
+		assertThatIllegalArgumentException().isThrownBy(() -> refresher.setClock(null))
+			.withMessage("clock cannot be null");
+		assertThatIllegalArgumentException().isThrownBy(() -> refresher.setSecurityContextRepository(null))
+			.withMessage("securityContextRepository cannot be null");
+		assertThat(this.stack.refreshRequests()).isEmpty();
 	}
 
 	@Test
