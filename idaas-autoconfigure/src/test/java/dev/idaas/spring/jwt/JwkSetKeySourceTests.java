@@ -210,6 +210,24 @@ class JwkSetKeySourceTests {
 	}
 
 	@Test
+	void getKeyWhenKeyOpsDoNotAllowVerifyThenKeySkipped() {
+		Map<String, Object> signOnly = new LinkedHashMap<>(TestKeys.jwk("sign-only", TestKeys.ROTATED));
+		signOnly.put("key_ops", List.of("sign"));
+		Map<String, Object> notAList = new LinkedHashMap<>(TestKeys.jwk("ops-string", TestKeys.ROTATED));
+		notAList.put("key_ops", "verify");
+		Map<String, Object> verify = new LinkedHashMap<>(TestKeys.jwk("verify", TestKeys.ATTACKER));
+		verify.put("key_ops", List.of("sign", "verify"));
+		this.dispatcher.serve(TestKeys.json(TestKeys.jwkSet(signOnly, notAList, verify,
+				TestKeys.jwk("k1", TestKeys.TENANT))));
+		assertThat(this.keySource.getKey("verify")).isEqualTo(TestKeys.ATTACKER.getPublic());
+		assertThat(this.keySource.getKey("k1")).isEqualTo(TestKeys.TENANT.getPublic());
+		assertThat(this.keySource.getKeyCount()).isEqualTo(2);
+		assertThat(this.keySource.getKey("sign-only")).isNull();
+		assertThat(this.keySource.getKey("ops-string")).isNull();
+		assertThat(this.server.getRequestCount()).isEqualTo(1);
+	}
+
+	@Test
 	void getKeyWhenOnlyWeakKeyPublishedThenFetchFailsAndKeyRejected() {
 		this.dispatcher.serve(TestKeys.json(TestKeys.jwkSet(TestKeys.jwk("weak", TestKeys.WEAK))));
 		assertThat(this.keySource.getKey("weak")).isNull();

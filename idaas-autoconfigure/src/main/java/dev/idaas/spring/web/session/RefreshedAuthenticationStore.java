@@ -3,6 +3,7 @@ package dev.idaas.spring.web.session;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
@@ -39,7 +40,7 @@ import org.springframework.util.Assert;
  */
 final class RefreshedAuthenticationStore {
 
-	private static final long ROTATED_TOKEN_POLL_MILLIS = 25;
+	private static final long ROTATED_TOKEN_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(25);
 
 	private final IdaasSessionTerminator terminator;
 
@@ -153,11 +154,9 @@ final class RefreshedAuthenticationStore {
 			if (remaining <= 0) {
 				return null;
 			}
-			try {
-				Thread.sleep(Math.min(TimeUnit.NANOSECONDS.toMillis(remaining) + 1, ROTATED_TOKEN_POLL_MILLIS));
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
+			// parks keep the interrupt flag: an interrupted request stops waiting and keeps it
+			LockSupport.parkNanos(Math.min(remaining, ROTATED_TOKEN_POLL_NANOS));
+			if (Thread.currentThread().isInterrupted()) {
 				return null;
 			}
 		}

@@ -218,12 +218,15 @@ class IdaasSocialFlowFilterTests {
 			.andExpect(jsonPath("$.error_msg").value("图形验证码校验失败"));
 		assertThat(this.idaas.requestCount(IdaasSimulator.SMS_SEND_PATH)).isZero();
 		assertThat(this.idaas.requestCount(IdaasSimulator.CAPTCHA_VERIFY_PATH)).isEqualTo(1);
+		// a send IDaaS refused still counts toward the limit
+		assertThat(this.rateLimiter.calls).containsExactly("acquire CODE_SEND");
 
-		// the same puzzle cannot be tried again: refused here, IDaaS not asked
+		// the same puzzle cannot be tried again: refused here, IDaaS not asked, nothing counted
 		this.mvc.perform(sendCode(session, "/idaas/bind", rightX))
 			.andExpect(status().isBadRequest())
 			.andExpect(jsonPath("$.error_code").value("IDAAS.SDK.CAPTCHA.0002"));
 		assertThat(this.idaas.requestCount(IdaasSimulator.CAPTCHA_VERIFY_PATH)).isEqualTo(1);
+		assertThat(this.rateLimiter.calls).containsExactly("acquire CODE_SEND");
 
 		fetchPuzzle(session, "/idaas/bind");
 		perform(sendCode(session, "/idaas/bind", this.idaas.captchaSolutionX()), 200);
@@ -451,6 +454,23 @@ class IdaasSocialFlowFilterTests {
 			.andExpect(header().string("Retry-After", "42"));
 		assertNoUpstreamCall();
 		assertThat(this.rateLimiter.calls).doesNotContain("reset CODE_CHECK");
+	}
+
+	@Test
+	void sendCodeWhenFlowTimedOutThenGoneOnceThenNoPendingFlowAndNoUpstreamCall() throws Exception {
+		MockHttpSession session = login(this.idaas.issueSocialBindCode(), "SOCIAL_BIND");
+		fetchPuzzle(session, "/idaas/bind");
+		this.idaas.resetRecordsAndFaults();
+		clock.advance(Duration.ofMinutes(10).plusSeconds(1));
+		this.mvc.perform(sendCode(session, "/idaas/bind", this.idaas.captchaSolutionX()))
+			.andExpect(status().isGone())
+			.andExpect(jsonPath("$.error_code").value("IDAAS.STARTER.FLOW_EXPIRED"));
+		// told once: the expired flow is gone, not reported again
+		this.mvc.perform(sendCode(session, "/idaas/bind", this.idaas.captchaSolutionX()))
+			.andExpect(status().isConflict())
+			.andExpect(jsonPath("$.error_code").value("IDAAS.STARTER.NO_PENDING_FLOW"));
+		assertNoUpstreamCall();
+		assertThat(this.rateLimiter.calls).isEmpty();
 	}
 
 	@Test

@@ -173,6 +173,46 @@ class InMemoryVerificationRateLimiterTests {
 	}
 
 	@Test
+	void acquireWhenRefusedThenMessageNamesTheActionAndNoTarget() {
+		List<String> keys = VerificationLimitKeys.of("bob@example.com", "s1", "10.0.0.1");
+		for (int i = 0; i < 5; i++) {
+			this.limiter.acquire(VerificationAction.CODE_SEND, keys);
+			this.limiter.acquire(VerificationAction.CODE_CHECK, keys);
+		}
+		assertThat(refused(VerificationAction.CODE_SEND, keys).getMessage())
+			.isEqualTo("IDAAS.STARTER.TOO_MANY_CODES: Too many verification codes were sent");
+		assertThat(refused(VerificationAction.CODE_CHECK, keys).getMessage())
+			.isEqualTo("IDAAS.STARTER.TOO_MANY_CODES: Too many verification codes were checked");
+	}
+
+	@Test
+	void setMaxEntriesWhenOneThenOnlyTheLastWindowKept() {
+		this.limiter.setMaxEntries(1);
+		this.limiter.acquire(VerificationAction.CODE_SEND, VerificationLimitKeys.of("+8613800000001", "s1", "10.0.0.1"));
+		assertThat(this.limiter.size()).isEqualTo(1);
+	}
+
+	@Test
+	void settersAndArgumentsWhenInvalidThenIllegalArgument() {
+		List<String> keys = VerificationLimitKeys.of("+8613800000001", "s1", "10.0.0.1");
+		assertThatIllegalArgumentException().isThrownBy(() -> this.limiter.setLimits(null))
+			.withMessage("limits cannot be null");
+		assertThatIllegalArgumentException().isThrownBy(() -> this.limiter.setMaxEntries(0))
+			.withMessage("maxEntries must be at least 1");
+		assertThatIllegalArgumentException().isThrownBy(() -> this.limiter.setClock(null))
+			.withMessage("clock cannot be null");
+		assertThatIllegalArgumentException().isThrownBy(() -> this.limiter.acquire(null, keys))
+			.withMessage("action cannot be null");
+		assertThatIllegalArgumentException().isThrownBy(() -> this.limiter.acquire(VerificationAction.CODE_SEND, null))
+			.withMessage("keys cannot be null");
+		assertThatIllegalArgumentException().isThrownBy(() -> this.limiter.reset(null, keys))
+			.withMessage("action cannot be null");
+		assertThatIllegalArgumentException().isThrownBy(() -> this.limiter.reset(VerificationAction.CODE_SEND, null))
+			.withMessage("keys cannot be null");
+		assertThat(this.limiter.size()).isZero();
+	}
+
+	@Test
 	void acquireWhenKeyNotFromVerificationLimitKeysThenIllegalArgument() {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> this.limiter.acquire(VerificationAction.CODE_SEND, List.of("+8613800000001")));

@@ -37,6 +37,12 @@ class IdTokenRefreshScheduleTests {
 	}
 
 	@Test
+	void isExpiredWhenNoAuthenticationThenIllegalArgument() {
+		assertThatIllegalArgumentException().isThrownBy(() -> this.schedule.isExpired(null, EXP.toEpochMilli()))
+			.withMessage("authentication cannot be null");
+	}
+
+	@Test
 	void refreshAtWhenNoJitterThenRefreshAheadBeforeExp() {
 		IdaasAuthenticationToken token = token("session-token", SIGNED_IN, EXP);
 		long refreshAt = EXP.minusSeconds(60).toEpochMilli();

@@ -141,6 +141,54 @@ class SpringSessionSecurityContextRepositoryTests {
 		assertThat(this.sessions.findById(this.stored.getId())).isNull();
 	}
 
+	@Test
+	void settersWhenInvalidThenIllegalArgument() {
+		assertThatIllegalArgumentException().isThrownBy(() -> this.repository.setSpringSecurityContextKey(""))
+			.withMessage("springSecurityContextKey cannot be empty");
+		assertThatIllegalArgumentException().isThrownBy(() -> this.repository.setSecurityContextHolderStrategy(null))
+			.withMessage("securityContextHolderStrategy cannot be null");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> this.repository.saveContext(null, this.request, new MockHttpServletResponse()))
+			.withMessage("context cannot be null");
+		assertThatIllegalArgumentException().isThrownBy(() -> this.repository.loadDeferredContext(null))
+			.withMessage("request cannot be null");
+	}
+
+	@Test
+	void saveAndLoadWhenContextKeyReplacedThenThatAttributeUsed() {
+		this.repository.setSpringSecurityContextKey("CUSTOM_CONTEXT");
+		this.repository.saveContext(context("refreshed"), this.request, new MockHttpServletResponse());
+		Session reloaded = this.sessions.findById(this.stored.getId());
+		assertThat(reloaded.<SecurityContext>getAttribute("CUSTOM_CONTEXT").getAuthentication().getName())
+			.isEqualTo("refreshed");
+		assertThat(reloaded.<Object>getAttribute(KEY)).isNull();
+		assertThat(this.repository.loadDeferredContext(this.request).get().getAuthentication().getName())
+			.isEqualTo("refreshed");
+	}
+
+	@Test
+	void loadDeferredContextWhenNothingStoredThenEmptyContextOfTheGivenStrategy() {
+		SecurityContext marker = new SecurityContextImpl();
+		IsolatedSecurityContextHolderStrategy strategy = new IsolatedSecurityContextHolderStrategy() {
+			@Override
+			public SecurityContext createEmptyContext() {
+				return marker;
+			}
+		};
+		this.repository.setSecurityContextHolderStrategy(strategy);
+		assertThat(this.repository.loadDeferredContext(this.request).get()).isSameAs(marker);
+	}
+
+	@Test
+	@SuppressWarnings("deprecation")
+	void loadContextThenSameAsDeferred() {
+		storeContext(context("stored"));
+		SecurityContext loaded = this.repository.loadContext(
+				new org.springframework.security.web.context.HttpRequestResponseHolder(this.request,
+						new MockHttpServletResponse()));
+		assertThat(loaded.getAuthentication().getName()).isEqualTo("stored");
+	}
+
 	private void storeContext(SecurityContext context) {
 		MapSession session = this.sessions.findById(this.stored.getId());
 		session.setAttribute(KEY, context);
