@@ -120,6 +120,8 @@ class IdTokenRefresherTests {
 		this.stack.idaas.failNext(1, 500);
 		assertThat(this.stack.refresher.refresh(alice, requestIn(aliceSession), new MockHttpServletResponse()))
 			.isSameAs(alice);
+		// past the node's probe interval (the circuit lets one refresh through), within alice's back-off
+		this.stack.clock.advance(Duration.ofSeconds(2));
 
 		IdaasAuthenticationToken bobRefreshed = this.stack.refresher.refresh(bobSignedIn, requestIn(bobSession),
 				new MockHttpServletResponse());
@@ -139,6 +141,8 @@ class IdTokenRefresherTests {
 		this.stack.idaas.failNext(1, 500);
 		assertThat(this.stack.refresher.refresh(alice, new MockHttpServletRequest(), new MockHttpServletResponse()))
 			.isSameAs(alice);
+		// past the node's probe interval (the circuit lets one refresh through), within alice's back-off
+		this.stack.clock.advance(Duration.ofSeconds(2));
 
 		IdaasAuthenticationToken bobRefreshed = this.stack.refresher.refresh(bobSignedIn,
 				new MockHttpServletRequest(), new MockHttpServletResponse());
