@@ -8,7 +8,7 @@ import org.springframework.util.Assert;
  *
  * @author idaas-spring-boot-starter
  * @since 0.1
- * @see IdaasSocialFlowClient#sendVerificationCode(VerificationChannel, String, VerificationPurpose,
+ * @see IdaasSocialFlowClient#sendVerificationCode(VerificationChannel, String, VerificationPurpose, String,
  * DeviceContext)
  */
 public enum VerificationPurpose {
