@@ -1,11 +1,13 @@
 package dev.idaas.spring.autoconfigure;
 
 import java.net.URI;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 
 import dev.idaas.spring.authentication.IdaasAuthenticationTokenFactory;
 import dev.idaas.spring.jwt.JwkSetKeySource;
@@ -59,6 +61,20 @@ public final class ClusterNodes {
 		node.getBean(JwksIdTokenVerifier.class).setClock(clock);
 		node.getBean(JwkSetKeySource.class).setClock(clock);
 		return node;
+	}
+
+	/**
+	 * The Spring Session cookie an answer sets, as a {@code Cookie} header value.
+	 * @param response the answer
+	 * @return {@code SESSION=...}, empty when the answer sets none
+	 */
+	public static Optional<String> sessionCookie(HttpResponse<?> response) {
+		return response.headers()
+			.allValues("Set-Cookie")
+			.stream()
+			.filter((header) -> header.startsWith("SESSION="))
+			.map((header) -> header.substring(0, header.indexOf(';')))
+			.findFirst();
 	}
 
 	/**

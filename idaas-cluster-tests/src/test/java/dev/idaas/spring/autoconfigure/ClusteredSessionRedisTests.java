@@ -183,12 +183,7 @@ class ClusteredSessionRedisTests {
 			HttpResponse<String> response = ClusteredSessionRedisTests.this.http.send(login,
 					HttpResponse.BodyHandlers.ofString());
 			assertThat(response.statusCode()).isEqualTo(200);
-			String cookie = response.headers()
-				.allValues("Set-Cookie")
-				.stream()
-				.filter((header) -> header.startsWith("SESSION="))
-				.map((header) -> header.substring(0, header.indexOf(';')))
-				.findFirst()
+			String cookie = ClusterNodes.sessionCookie(response)
 				.orElseThrow();
 			Answer onA = get(this.a, cookie);
 			Answer onB = get(this.b, cookie);

@@ -77,12 +77,7 @@ class JsonSessionRedisTests {
 				.POST(HttpRequest.BodyPublishers.ofString("{\"code\":\"" + idaas.issueAppleCode(ALICE) + "\"}"))
 				.build(), HttpResponse.BodyHandlers.ofString());
 			assertThat(login.statusCode()).isEqualTo(200);
-			String cookie = login.headers()
-				.allValues("Set-Cookie")
-				.stream()
-				.filter((header) -> header.startsWith("SESSION="))
-				.map((header) -> header.substring(0, header.indexOf(';')))
-				.findFirst()
+			String cookie = ClusterNodes.sessionCookie(login)
 				.orElseThrow();
 			String stored = storedContext(a, cookie);
 			assertThat(stored).startsWith("{")

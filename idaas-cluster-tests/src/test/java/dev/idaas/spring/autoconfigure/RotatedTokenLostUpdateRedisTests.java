@@ -162,12 +162,7 @@ class RotatedTokenLostUpdateRedisTests {
 			.build();
 		HttpResponse<String> response = this.http.send(login, HttpResponse.BodyHandlers.ofString());
 		assertThat(response.statusCode()).isEqualTo(200);
-		return response.headers()
-			.allValues("Set-Cookie")
-			.stream()
-			.filter((header) -> header.startsWith("SESSION="))
-			.map((header) -> header.substring(0, header.indexOf(';')))
-			.findFirst()
+		return ClusterNodes.sessionCookie(response)
 			.orElseThrow();
 	}
 

@@ -256,12 +256,7 @@ class VerificationLimitsClusterRedisTests {
 		assertThat(idaas.finishRequestCount(phone)).isEqualTo(LIMIT);
 		// the user proved the code: the next sign-in for this number starts from zero checks
 		assertThat(redisTemplate.hasKey(checkKey)).isFalse();
-		String newSession = signedIn.headers()
-			.allValues("Set-Cookie")
-			.stream()
-			.filter((header) -> header.startsWith("SESSION="))
-			.map((header) -> header.substring(0, header.indexOf(';')))
-			.findFirst()
+		String newSession = ClusterNodes.sessionCookie(signedIn)
 			.orElse(session);
 		assertThat(get(nodeA, newSession, "/me").status()).isEqualTo(200);
 	}
@@ -291,12 +286,7 @@ class VerificationLimitsClusterRedisTests {
 		HttpResponse<String> response = this.http.send(login, HttpResponse.BodyHandlers.ofString());
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
 		assertThat(response.body()).contains("\"SOCIAL_BIND\"");
-		return response.headers()
-			.allValues("Set-Cookie")
-			.stream()
-			.filter((header) -> header.startsWith("SESSION="))
-			.map((header) -> header.substring(0, header.indexOf(';')))
-			.findFirst()
+		return ClusterNodes.sessionCookie(response)
 			.orElseThrow();
 	}
 

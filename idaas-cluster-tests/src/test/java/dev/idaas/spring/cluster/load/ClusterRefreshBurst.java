@@ -442,12 +442,7 @@ public final class ClusterRefreshBurst {
 			if (response.statusCode() != 200) {
 				throw new IllegalStateException("sign-in answered " + response.statusCode());
 			}
-			String cookie = response.headers()
-				.allValues("Set-Cookie")
-				.stream()
-				.filter((header) -> header.startsWith("SESSION="))
-				.map((header) -> header.substring(0, header.indexOf(';')))
-				.findFirst()
+			String cookie = ClusterNodes.sessionCookie(response)
 				.orElseThrow(() -> new IllegalStateException("sign-in set no SESSION cookie"));
 			Answer me = get(node, new SignedIn(cookie, ""));
 			if (me.status() != 200 || me.body().isBlank()) {

@@ -299,12 +299,7 @@ final class OutageScenario {
 			if (response.statusCode() != 200) {
 				throw new IllegalStateException("Sign-in " + i + " answered " + response.statusCode());
 			}
-			String cookie = response.headers()
-				.allValues("Set-Cookie")
-				.stream()
-				.filter((header) -> header.startsWith("SESSION="))
-				.map((header) -> header.substring(0, header.indexOf(';')))
-				.findFirst()
+			String cookie = ClusterNodes.sessionCookie(response)
 				.orElseThrow();
 			Answer first = get(node, cookie);
 			String[] parts = first.body().split(" ");
