@@ -196,6 +196,23 @@ class IdTokenRefresherTests {
 	}
 
 	@Test
+	void refreshWhenStrategyGivenThenRefreshedAuthenticationSetInIt() {
+		IsolatedSecurityContextHolderStrategy strategy = new IsolatedSecurityContextHolderStrategy();
+		this.stack.refresher.setSecurityContextHolderStrategy(strategy);
+		IdaasAuthenticationToken signedIn = this.stack.signIn();
+		MockHttpSession session = this.stack.sessionWith(signedIn);
+		this.stack.clock.advance(DUE);
+
+		IdaasAuthenticationToken refreshed = this.stack.refresher.refresh(signedIn, requestIn(session),
+				new MockHttpServletResponse());
+
+		assertThat(refreshed.getSessionState().refreshCount()).isEqualTo(1);
+		assertThat(strategy.getContext().getAuthentication()).isSameAs(refreshed);
+		assertThat(SecurityContextHolder.getContext().getAuthentication()).isNull();
+		assertThat(RefreshTestStack.stored(session)).isSameAs(refreshed);
+	}
+
+	@Test
 	void requiresRefreshWhenFreshThenFalseWhenDueOrSessionOverThenTrue() {
 		this.stack.refresher.setAbsoluteTimeout(Duration.ofMinutes(2));
 		IdaasAuthenticationToken signedIn = this.stack.signIn();
