@@ -181,7 +181,7 @@ public class IdTokenRefresher {
 	 * @since 0.1
 	 */
 	public void setClock(Clock clock) {
-		Assert.notNull(clock, "clock cannot be null");
+		// the schedule refuses null ("clock cannot be null") before anything changes
 		this.schedule = this.schedule.withClock(clock);
 		this.terminator.setClock(clock);
 	}
@@ -194,8 +194,7 @@ public class IdTokenRefresher {
 	 * @since 0.1
 	 */
 	public void setRefreshAhead(Duration refreshAhead) {
-		Assert.notNull(refreshAhead, "refreshAhead cannot be null");
-		Assert.isTrue(!refreshAhead.isNegative(), "refreshAhead cannot be negative");
+		// the schedule refuses null and negative ("refreshAhead cannot be ...")
 		this.schedule = this.schedule.withRefreshAhead(refreshAhead);
 	}
 
@@ -206,8 +205,7 @@ public class IdTokenRefresher {
 	 * @since 0.1
 	 */
 	public void setRefreshJitter(Duration refreshJitter) {
-		Assert.notNull(refreshJitter, "refreshJitter cannot be null");
-		Assert.isTrue(!refreshJitter.isNegative(), "refreshJitter cannot be negative");
+		// the schedule refuses null and negative ("refreshJitter cannot be ...")
 		this.schedule = this.schedule.withRefreshJitter(refreshJitter);
 	}
 
@@ -244,7 +242,7 @@ public class IdTokenRefresher {
 	 * @since 0.1
 	 */
 	public void setAbsoluteTimeout(@Nullable Duration absoluteTimeout) {
-		Assert.isTrue(absoluteTimeout == null || !absoluteTimeout.isNegative(), "absoluteTimeout cannot be negative");
+		// the schedule refuses a negative one ("absoluteTimeout cannot be negative")
 		this.schedule = this.schedule.withAbsoluteTimeout(absoluteTimeout);
 	}
 
@@ -466,13 +464,13 @@ public class IdTokenRefresher {
 			String errorCode, RuntimeException ex) {
 		long now = refresh.schedule().now();
 		long backoffMillis = this.backoff.failed(refresh.sessionKey(), now);
-		boolean expired = refresh.schedule().isExpired(current, now);
-		logger.warn("Could not refresh the id_token of " + current.getName() + " (" + errorCode + "); "
-				+ (expired ? "it has expired, answering 503" : "serving the still-valid one") + " and not trying again for "
-				+ backoffMillis + " ms");
-		if (!expired) {
+		if (!refresh.schedule().isExpired(current, now)) {
+			logger.warn("Could not refresh the id_token of " + current.getName() + " (" + errorCode
+					+ "); serving the still-valid one and not trying again for " + backoffMillis + " ms");
 			return current;
 		}
+		logger.warn("Could not refresh the id_token of " + current.getName() + " (" + errorCode
+				+ "); it has expired, answering 503 and not trying again for " + backoffMillis + " ms");
 		throw new IdTokenRefreshUnavailableException(errorCode, Duration.ofMillis(backoffMillis), ex);
 	}
 

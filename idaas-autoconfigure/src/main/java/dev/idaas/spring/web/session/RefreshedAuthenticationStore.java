@@ -55,12 +55,12 @@ final class RefreshedAuthenticationStore {
 	}
 
 	void setSecurityContextRepository(SecurityContextRepository securityContextRepository) {
-		Assert.notNull(securityContextRepository, "securityContextRepository cannot be null");
+		// asserted by the caller (IdTokenRefresher), before any of its parts changes
 		this.securityContextRepository = securityContextRepository;
 	}
 
 	void setSecurityContextHolderStrategy(SecurityContextHolderStrategy securityContextHolderStrategy) {
-		Assert.notNull(securityContextHolderStrategy, "securityContextHolderStrategy cannot be null");
+		// asserted by the caller (IdTokenRefresher), before any of its parts changes
 		this.securityContextHolderStrategy = securityContextHolderStrategy;
 	}
 

@@ -1,14 +1,20 @@
 package dev.idaas.spring.web.session;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -21,6 +27,8 @@ import dev.idaas.spring.test.simulator.SimulatedUser;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
 import org.springframework.mock.web.MockHttpSession;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.core.context.SecurityContextImpl;
 import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
@@ -46,6 +54,9 @@ class IdTokenRefresherTests {
 	private final Map<CompletableFuture<Throwable>, Thread> threads = new ConcurrentHashMap<>();
 
 	private final Map<CompletableFuture<Throwable>, Boolean> interruptedAfter = new ConcurrentHashMap<>();
+
+	/** The authentication each async refresh's SecurityContextHolder holds afterwards. */
+	private final Map<CompletableFuture<Throwable>, Optional<Authentication>> authenticationAfter = new ConcurrentHashMap<>();
 
 	@AfterEach
 	void tearDown() {
@@ -91,7 +102,114 @@ class IdTokenRefresherTests {
 			.withMessage("clock cannot be null");
 		assertThatIllegalArgumentException().isThrownBy(() -> refresher.setSecurityContextRepository(null))
 			.withMessage("securityContextRepository cannot be null");
+		assertThatIllegalArgumentException().isThrownBy(() -> refresher.setSecurityContextHolderStrategy(null))
+			.withMessage("securityContextHolderStrategy cannot be null");
+		assertThatIllegalArgumentException().isThrownBy(() -> refresher.setApplicationEventPublisher(null))
+			.withMessage("eventPublisher cannot be null");
+		assertThatIllegalArgumentException().isThrownBy(() -> refresher.setRefreshLock(null))
+			.withMessage("refreshLock cannot be null");
+		assertThatIllegalArgumentException().isThrownBy(() -> refresher.setRefreshAhead(null))
+			.withMessage("refreshAhead cannot be null");
+		assertThatIllegalArgumentException().isThrownBy(() -> refresher.setRefreshAhead(Duration.ofSeconds(-1)))
+			.withMessage("refreshAhead cannot be negative");
+		assertThatIllegalArgumentException().isThrownBy(() -> refresher.setRefreshFailureBackoff((Duration) null))
+			.withMessage("refreshFailureBackoff cannot be null");
+		assertThatIllegalArgumentException().isThrownBy(() -> refresher.setRefreshFailureBackoff(Duration.ZERO))
+			.withMessage("refreshFailureBackoff must be positive");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> refresher.setRefreshFailureBackoff((RefreshFailureBackoff) null))
+			.withMessage("refreshFailureBackoff cannot be null");
+		assertThatIllegalArgumentException().isThrownBy(() -> refresher.setAbsoluteTimeout(Duration.ofSeconds(-1)))
+			.withMessage("absoluteTimeout cannot be negative");
+		assertThatIllegalArgumentException().isThrownBy(() -> refresher.setWaitTimeout(null))
+			.withMessage("waitTimeout cannot be null");
+		assertThatIllegalArgumentException().isThrownBy(() -> refresher.setWaitTimeout(Duration.ofSeconds(-1)))
+			.withMessage("waitTimeout cannot be negative");
 		assertThat(this.stack.refreshRequests()).isEmpty();
+	}
+
+	@Test
+	void settersWhenArgumentRefusedThenRefresherWorksAsBefore() {
+		IdTokenRefresher refresher = this.stack.refresher;
+		assertThatIllegalArgumentException().isThrownBy(() -> refresher.setSecurityContextRepository(null));
+		assertThatIllegalArgumentException().isThrownBy(() -> refresher.setSecurityContextHolderStrategy(null));
+		assertThatIllegalArgumentException().isThrownBy(() -> refresher.setApplicationEventPublisher(null));
+		IdaasAuthenticationToken signedIn = this.stack.signIn();
+		MockHttpSession session = this.stack.sessionWith(signedIn);
+		this.stack.clock.advance(DUE);
+
+		IdaasAuthenticationToken refreshed = refresher.refresh(signedIn, requestIn(session),
+				new MockHttpServletResponse());
+
+		// still stored through the repository, set in the strategy, announced to the publisher
+		assertThat(refreshed.getSessionState().refreshCount()).isEqualTo(1);
+		assertThat(RefreshTestStack.stored(session)).isSameAs(refreshed);
+		assertThat(SecurityContextHolder.getContext().getAuthentication()).isSameAs(refreshed);
+		assertThat(this.stack.events(IdTokenRefreshedEvent.class)).hasSize(1);
+		assertThat(this.stack.refreshRequests()).hasSize(1);
+	}
+
+	@Test
+	void constructorWhenArgumentNullThenIllegalArgument() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new IdTokenRefresher(null, this.stack.factory, (request, response) -> RefreshTestStack.DEVICE))
+			.withMessage("idaasClient cannot be null");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new IdTokenRefresher(this.stack.client, null, (request, response) -> RefreshTestStack.DEVICE))
+			.withMessage("authenticationTokenFactory cannot be null");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new IdTokenRefresher(this.stack.client, this.stack.factory, null))
+			.withMessage("deviceContextResolver cannot be null");
+	}
+
+	@Test
+	void refreshWhenSessionOverThenSignOutUsesTheGivenRepositoryStrategyAndClock() {
+		IsolatedSecurityContextHolderStrategy strategy = new IsolatedSecurityContextHolderStrategy();
+		List<SecurityContext> saved = new CopyOnWriteArrayList<>();
+		this.stack.refresher.setSecurityContextHolderStrategy(strategy);
+		this.stack.refresher.setSecurityContextRepository(new HttpSessionSecurityContextRepository() {
+			@Override
+			public void saveContext(SecurityContext context, HttpServletRequest request, HttpServletResponse response) {
+				saved.add(context);
+				super.saveContext(context, request, response);
+			}
+		});
+		this.stack.refresher.setAbsoluteTimeout(Duration.ofMinutes(2));
+		IdaasAuthenticationToken signedIn = this.stack.signIn();
+		MockHttpSession session = this.stack.sessionWith(signedIn);
+		strategy.getContext().setAuthentication(signedIn);
+		SecurityContextHolder.getContext().setAuthentication(signedIn);
+		this.stack.clock.advance(Duration.ofMinutes(3));
+
+		Throwable thrown = catchThrowable(
+				() -> this.stack.refresher.refresh(signedIn, requestIn(session), new MockHttpServletResponse()));
+
+		assertThat(thrown).isInstanceOf(IdaasSessionExpiredException.class);
+		// the given strategy is cleared (the global one is not the application's)
+		assertThat(strategy.getContext().getAuthentication()).isNull();
+		assertThat(SecurityContextHolder.getContext().getAuthentication()).isSameAs(signedIn);
+		// the empty context went through the given repository
+		assertThat(saved).singleElement().satisfies((context) -> assertThat(context.getAuthentication()).isNull());
+		assertThat(this.stack.events(IdaasSessionEndedEvent.class)).singleElement()
+			.satisfies((event) -> assertThat(event.getTimestamp()).isEqualTo(this.stack.clock.millis()));
+		assertThat(this.stack.refreshRequests()).isEmpty();
+	}
+
+	@Test
+	void refreshWhenStrategyGivenThenRefreshedAuthenticationSetInIt() {
+		IsolatedSecurityContextHolderStrategy strategy = new IsolatedSecurityContextHolderStrategy();
+		this.stack.refresher.setSecurityContextHolderStrategy(strategy);
+		IdaasAuthenticationToken signedIn = this.stack.signIn();
+		MockHttpSession session = this.stack.sessionWith(signedIn);
+		this.stack.clock.advance(DUE);
+
+		IdaasAuthenticationToken refreshed = this.stack.refresher.refresh(signedIn, requestIn(session),
+				new MockHttpServletResponse());
+
+		assertThat(refreshed.getSessionState().refreshCount()).isEqualTo(1);
+		assertThat(strategy.getContext().getAuthentication()).isSameAs(refreshed);
+		assertThat(SecurityContextHolder.getContext().getAuthentication()).isNull();
+		assertThat(RefreshTestStack.stored(session)).isSameAs(refreshed);
 	}
 
 	@Test
@@ -153,6 +271,99 @@ class IdTokenRefresherTests {
 		assertThat(this.stack.refresher.refresh(alice, new MockHttpServletRequest(), new MockHttpServletResponse()))
 			.isSameAs(alice);
 		assertThat(this.stack.refreshRequests()).hasSize(2);
+	}
+
+	@Test
+	void refreshWhenFailedThenSucceededThenNextFailureWaitsTheFirstBackoffAgain() {
+		// the jitter at its top: a second failure in a row would wait 9.95 s, not 5 s
+		this.stack.refresher.setRefreshFailureBackoff(new RefreshFailureBackoff(Duration.ofSeconds(5),
+				Duration.ofSeconds(30), Duration.ofSeconds(1), 1024, new TopJitter()));
+		IdaasAuthenticationToken signedIn = this.stack.signIn();
+		MockHttpSession session = this.stack.sessionWith(signedIn);
+		this.stack.clock.advance(ID_TOKEN_TTL); // expired: a failure answers 503
+		this.stack.idaas.failNext(1, 500);
+		assertThat(catchThrowable(() -> this.stack.refresher.refresh(signedIn, requestIn(session),
+				new MockHttpServletResponse())))
+			.isInstanceOfSatisfying(IdTokenRefreshUnavailableException.class,
+					(ex) -> assertThat(ex.getRetryAfterSeconds()).isEqualTo(5));
+		this.stack.clock.advance(Duration.ofSeconds(5));
+		IdaasAuthenticationToken refreshed = this.stack.refresher.refresh(signedIn, requestIn(session),
+				new MockHttpServletResponse());
+		assertThat(refreshed.getSessionState().refreshCount()).isEqualTo(1);
+		this.stack.clock.advance(ID_TOKEN_TTL); // the refreshed id_token expired too
+		this.stack.idaas.failNext(1, 500);
+
+		Throwable thrown = catchThrowable(
+				() -> this.stack.refresher.refresh(refreshed, requestIn(session), new MockHttpServletResponse()));
+
+		// the success forgot the first failure: this one is again the first in a row
+		assertThat(thrown).isInstanceOfSatisfying(IdTokenRefreshUnavailableException.class,
+				(ex) -> assertThat(ex.getRetryAfterSeconds()).isEqualTo(5));
+		assertThat(this.stack.refreshRequests()).hasSize(3);
+		assertThat(session.isInvalid()).isFalse();
+	}
+
+	@Test
+	void refreshWhenSignedOutWhileBackingOffThenNewSignInWithSameSessionKeyRefreshedAtOnce() {
+		this.stack.refresher.setRefreshFailureBackoff(Duration.ofMinutes(10));
+		this.stack.refresher.setAbsoluteTimeout(Duration.ofMinutes(5));
+		IdaasAuthenticationToken signedIn = this.stack.signIn();
+		MockHttpSession session = this.stack.sessionWith(signedIn);
+		this.stack.clock.advance(DUE);
+		this.stack.idaas.failNext(1, 500);
+		// still valid: served, and the session backs off for 10 minutes
+		assertThat(this.stack.refresher.refresh(signedIn, requestIn(session), new MockHttpServletResponse()))
+			.isSameAs(signedIn);
+		this.stack.clock.advance(Duration.ofMinutes(1)); // past the absolute timeout: signed out
+		assertThat(catchThrowable(() -> this.stack.refresher.refresh(signedIn, requestIn(session),
+				new MockHttpServletResponse())))
+			.isInstanceOfSatisfying(IdaasSessionExpiredException.class,
+					(ex) -> assertThat(ex.getReason()).isEqualTo(IdaasSessionEndReason.ABSOLUTE_EXPIRY));
+		assertThat(session.isInvalid()).isTrue();
+		// alice signs in again; the new HTTP session has the same id (the key of the back-off)
+		IdaasAuthenticationToken again = this.stack.signIn();
+		MockHttpSession sameId = new MockHttpSession(null, session.getId());
+		sameId.setAttribute(HttpSessionSecurityContextRepository.SPRING_SECURITY_CONTEXT_KEY,
+				new SecurityContextImpl(again));
+		this.stack.clock.advance(DUE); // within the old back-off, which the sign-out forgot
+
+		IdaasAuthenticationToken refreshed = this.stack.refresher.refresh(again, requestIn(sameId),
+				new MockHttpServletResponse());
+
+		assertThat(refreshed.getSessionState().refreshCount()).isEqualTo(1);
+		assertThat(RefreshTestStack.stored(sameId)).isSameAs(refreshed);
+		assertThat(this.stack.sentSessionTokens()).containsExactly(signedIn.getSessionState().sessionToken(),
+				again.getSessionState().sessionToken());
+	}
+
+	@Test
+	void refreshWhenLogoutLandsWhileGettingTheLockThenSignedOutWithoutUpstreamCall() {
+		IdaasAuthenticationToken signedIn = this.stack.signIn();
+		MockHttpSession session = this.stack.sessionWith(signedIn);
+		// the logout of another request lands just as this one gets the lock
+		this.stack.refresher.setRefreshLock(new IdTokenRefreshLock() {
+			@Override
+			public IdTokenRefreshLock.Handle tryLock(String sessionKey) {
+				session.invalidate();
+				return IdTokenRefresherTests.this.stack.lock.tryLock(sessionKey);
+			}
+
+			@Override
+			public boolean awaitUnlocked(String sessionKey, Duration timeout) throws InterruptedException {
+				return IdTokenRefresherTests.this.stack.lock.awaitUnlocked(sessionKey, timeout);
+			}
+		});
+		this.stack.clock.advance(DUE);
+		SecurityContextHolder.getContext().setAuthentication(signedIn);
+
+		Throwable thrown = catchThrowable(
+				() -> this.stack.refresher.refresh(signedIn, requestIn(session), new MockHttpServletResponse()));
+
+		assertThat(thrown).isInstanceOfSatisfying(IdaasSessionExpiredException.class,
+				(ex) -> assertThat(ex.getReason()).isEqualTo(IdaasSessionEndReason.LOGOUT));
+		assertThat(SecurityContextHolder.getContext().getAuthentication()).isNull();
+		assertThat(this.stack.refreshRequests()).isEmpty();
+		assertThat(this.stack.events).isEmpty();
 	}
 
 	@Test
@@ -285,6 +496,53 @@ class IdTokenRefresherTests {
 	}
 
 	@Test
+	void refreshWhenStoredCopyHasOnlyARotatedSessionTokenThenThatTokenIsSent() {
+		this.stack.idaas.sessionTokenRotation(true);
+		IdaasAuthenticationToken signedIn = this.stack.signIn();
+		String t0 = signedIn.getSessionState().sessionToken();
+		MockHttpSession session = this.stack.sessionWith(signedIn);
+		this.stack.clock.advance(DUE);
+		// the first refresh rotates t0 but its id_token cannot be verified: t1 is stored beside the old id_token
+		this.stack.idaas.rotateKeys();
+		this.stack.idaas.failNextJwks(10, 500);
+		this.stack.refresher.refresh(signedIn, requestIn(session), new MockHttpServletResponse());
+		String t1 = RefreshTestStack.stored(session).getSessionState().sessionToken();
+		assertThat(t1).isNotEqualTo(t0);
+		this.stack.idaas.resetRecordsAndFaults();
+		this.stack.clock.advance(Duration.ofSeconds(30)); // past the back-off and the key set's refetch interval
+
+		// a request that read the session before t1 was stored
+		IdaasAuthenticationToken refreshed = this.stack.refresher.refresh(signedIn, requestIn(session),
+				new MockHttpServletResponse());
+
+		assertThat(this.stack.sentSessionTokens()).containsExactly(t1);
+		assertThat(RefreshTestStack.stored(session)).isSameAs(refreshed);
+		assertThat(session.isInvalid()).isFalse();
+	}
+
+	@Test
+	void refreshWhenRefreshInFlightSucceedsThenWaitingRequestUsesItsResult() throws Exception {
+		IdaasAuthenticationToken signedIn = this.stack.signIn();
+		MockHttpSession session = this.stack.sessionWith(signedIn);
+		this.stack.clock.advance(Duration.ofMinutes(6)); // expired: the second request waits
+		CountDownLatch gate = new CountDownLatch(1);
+		this.stack.refreshGate.set(gate);
+		CompletableFuture<Throwable> first = refreshAsync(signedIn, session);
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.stack.lock.isLocked(session.getId()));
+		CompletableFuture<Throwable> second = refreshAsync(signedIn, session);
+		awaitParked(second);
+		gate.countDown();
+
+		assertThat(first.get(10, TimeUnit.SECONDS)).isNull();
+		assertThat(second.get(10, TimeUnit.SECONDS)).isNull();
+		IdaasAuthenticationToken refreshed = RefreshTestStack.stored(session);
+		assertThat(refreshed.getSessionState().refreshCount()).isEqualTo(1);
+		// the waiting request goes on with the refreshed authentication, without a call of its own
+		assertThat(this.authenticationAfter.get(second)).containsSame(refreshed);
+		assertThat(this.stack.refreshRequests()).hasSize(1);
+	}
+
+	@Test
 	void refreshWhenRotatedTokenStoredAndNotDueThenUsedWithoutSecondUpstreamCall() {
 		this.stack.idaas.sessionTokenRotation(true);
 		IdaasAuthenticationToken signedIn = this.stack.signIn();
@@ -304,6 +562,8 @@ class IdTokenRefresherTests {
 		IdaasAuthenticationToken used = this.stack.refresher.refresh(signedIn, request, new MockHttpServletResponse());
 
 		assertThat(used).isSameAs(elsewhere);
+		// the rest of this request (and what it saves) sees the adopted token, not the dead one
+		assertThat(SecurityContextHolder.getContext().getAuthentication()).isSameAs(elsewhere);
 		assertThat(this.stack.sentSessionTokens()).containsExactly(t0, t0);
 		assertThat(session.isInvalid()).isFalse();
 		assertThat(this.stack.events(IdaasSessionEndedEvent.class)).isEmpty();
@@ -386,6 +646,9 @@ class IdTokenRefresherTests {
 					assertThat(ex.getErrorCode()).isEqualTo(IdaasErrorCodes.SESSION_EXPIRED);
 					assertThat(ex.getReason()).isEqualTo(IdaasSessionEndReason.INVALID_SESSION_TOKEN);
 				});
+		// neither request goes on as alice
+		assertThat(this.authenticationAfter.get(first)).isEmpty();
+		assertThat(this.authenticationAfter.get(second)).isEmpty();
 		assertThat(this.stack.refreshRequests()).hasSize(1);
 		assertThat(this.stack.events(IdaasSessionEndedEvent.class)).hasSize(1);
 	}
@@ -514,9 +777,13 @@ class IdTokenRefresherTests {
 		CompletableFuture<Throwable> result = new CompletableFuture<>();
 		Thread thread = new Thread(() -> {
 			try {
+				// as the filter chain loaded it from the session
+				SecurityContextHolder.getContext().setAuthentication(current);
 				Throwable thrown = catchThrowable(() -> this.stack.refresher.refresh(current, requestIn(session),
 						new MockHttpServletResponse()));
 				this.interruptedAfter.put(result, Thread.currentThread().isInterrupted());
+				this.authenticationAfter.put(result,
+						Optional.ofNullable(SecurityContextHolder.getContext().getAuthentication()));
 				result.complete(thrown);
 			}
 			finally {
@@ -534,6 +801,16 @@ class IdTokenRefresherTests {
 		await().atMost(Duration.ofSeconds(10))
 			.until(() -> thread.getState() == Thread.State.WAITING || thread.getState() == Thread.State.TIMED_WAITING);
 		assertThat(refresh).isNotDone();
+	}
+
+	/** The jitter at the top of its range, so a doubled back-off shows. */
+	private static final class TopJitter extends Random {
+
+		@Override
+		public double nextDouble() {
+			return 0.99;
+		}
+
 	}
 
 	private static MockHttpServletRequest requestIn(MockHttpSession session) {
