@@ -41,11 +41,14 @@ fi
 # The cluster scenarios are test classes of idaas-cluster-tests (a real redis-server, Spring Session,
 # the simulator); they run on that module's test class path, so Spring Session and Redis stay off
 # the class path of the other figures' apps.
-cluster_java() {
-	classpath_file="$PWD/target/cluster.classpath"
+classpath_file="$PWD/target/cluster.classpath"
+if selected cluster || selected outage; then
+	# compiled once, even when both cluster figures run
 	(cd .. && ./mvnw -q -B -pl idaas-cluster-tests -am test-compile \
 		org.apache.maven.plugins:maven-dependency-plugin:3.9.0:build-classpath \
 		-Dmdep.includeScope=test -Dmdep.outputFile="$classpath_file")
+fi
+cluster_java() {
 	java -cp "../idaas-cluster-tests/target/test-classes:$(cat "$classpath_file")" "$@"
 }
 if selected cluster; then
