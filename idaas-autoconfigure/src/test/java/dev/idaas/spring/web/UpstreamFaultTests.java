@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.random.RandomGenerator;
 
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -34,6 +33,7 @@ import dev.idaas.spring.test.simulator.Malformation;
 import dev.idaas.spring.test.simulator.MutableClock;
 import dev.idaas.spring.test.simulator.SimulatedUser;
 import dev.idaas.spring.web.session.IdTokenRefreshFilter;
+import dev.idaas.spring.web.session.FixedRandom;
 import dev.idaas.spring.web.session.IdTokenRefresher;
 import dev.idaas.spring.web.session.RefreshFailureBackoff;
 
@@ -315,19 +315,7 @@ class UpstreamFaultTests {
 		upstream(this.idaas.baseUrl(), 3, initialBackoff, maxBackoff, Duration.ofSeconds(1));
 		// the jitter always draws the middle of its range
 		this.refresher.setRefreshFailureBackoff(new RefreshFailureBackoff(Duration.ofSeconds(5), Duration.ofSeconds(30),
-				Duration.ofSeconds(1), RefreshFailureBackoff.DEFAULT_MAX_ENTRIES, new RandomGenerator() {
-
-					@Override
-					public long nextLong() {
-						throw new UnsupportedOperationException();
-					}
-
-					@Override
-					public double nextDouble() {
-						return 0.5;
-					}
-
-				}));
+				Duration.ofSeconds(1), RefreshFailureBackoff.DEFAULT_MAX_ENTRIES, new FixedRandom(0.5)));
 		this.idaas.failNext(1000, 500);
 		MockHttpSession session = signedIn();
 		IdaasAuthenticationToken before = stored(session);

@@ -3,7 +3,6 @@ package dev.idaas.spring.web.session;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.random.RandomGenerator;
 
 import dev.idaas.spring.authentication.IdaasAuthenticationToken;
 import dev.idaas.spring.test.simulator.Outage;
@@ -45,19 +44,7 @@ class IdTokenRefresherOutageTests {
 		// the jitter always draws the middle of its range
 		this.stack.refresher.setRefreshFailureBackoff(new RefreshFailureBackoff(Duration.ofSeconds(5),
 				Duration.ofSeconds(30), Duration.ofSeconds(1), RefreshFailureBackoff.DEFAULT_MAX_ENTRIES,
-				new RandomGenerator() {
-
-					@Override
-					public long nextLong() {
-						throw new UnsupportedOperationException();
-					}
-
-					@Override
-					public double nextDouble() {
-						return 0.5;
-					}
-
-				}));
+				new FixedRandom(0.5)));
 		HttpSessionSecurityContextRepository repository = new HttpSessionSecurityContextRepository();
 		this.stack.refresher.setSecurityContextRepository(repository);
 		this.mvc = MockMvcBuilders.standaloneSetup(new RefreshCountController())

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -277,7 +276,7 @@ class IdTokenRefresherTests {
 	void refreshWhenFailedThenSucceededThenNextFailureWaitsTheFirstBackoffAgain() {
 		// the jitter at its top: a second failure in a row would wait 9.95 s, not 5 s
 		this.stack.refresher.setRefreshFailureBackoff(new RefreshFailureBackoff(Duration.ofSeconds(5),
-				Duration.ofSeconds(30), Duration.ofSeconds(1), 1024, new TopJitter()));
+				Duration.ofSeconds(30), Duration.ofSeconds(1), 1024, new FixedRandom(0.99)));
 		IdaasAuthenticationToken signedIn = this.stack.signIn();
 		MockHttpSession session = this.stack.sessionWith(signedIn);
 		this.stack.clock.advance(ID_TOKEN_TTL); // expired: a failure answers 503
@@ -801,16 +800,6 @@ class IdTokenRefresherTests {
 		await().atMost(Duration.ofSeconds(10))
 			.until(() -> thread.getState() == Thread.State.WAITING || thread.getState() == Thread.State.TIMED_WAITING);
 		assertThat(refresh).isNotDone();
-	}
-
-	/** The jitter at the top of its range, so a doubled back-off shows. */
-	private static final class TopJitter extends Random {
-
-		@Override
-		public double nextDouble() {
-			return 0.99;
-		}
-
 	}
 
 	private static MockHttpServletRequest requestIn(MockHttpSession session) {

@@ -2,7 +2,6 @@ package dev.idaas.spring.web.session;
 
 import java.time.Duration;
 import java.util.Random;
-import java.util.random.RandomGenerator;
 
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +19,7 @@ class RefreshFailureBackoffTests {
 
 	private static final Duration ONE = Duration.ofSeconds(1);
 
-	private final FixedRandom random = new FixedRandom();
+	private final FixedRandom random = new FixedRandom(0);
 
 	private final RefreshFailureBackoff backoff = new RefreshFailureBackoff(FIVE, THIRTY, ONE, 3, this.random);
 
@@ -372,25 +371,6 @@ class RefreshFailureBackoffTests {
 		assertThatIllegalArgumentException().isThrownBy(() -> this.backoff.succeeded(null, 0))
 			.withMessage("sessionKey cannot be null");
 		assertThat(this.backoff.isOpen()).isFalse();
-	}
-
-	/**
-	 * A random source that answers one chosen value.
-	 */
-	private static final class FixedRandom implements RandomGenerator {
-
-		volatile double value;
-
-		@Override
-		public long nextLong() {
-			throw new UnsupportedOperationException();
-		}
-
-		@Override
-		public double nextDouble() {
-			return this.value;
-		}
-
 	}
 
 }
