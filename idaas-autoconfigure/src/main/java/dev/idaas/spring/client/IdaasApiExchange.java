@@ -267,13 +267,14 @@ final class IdaasApiExchange {
 	}
 
 	Duration backoff(int failedAttempt) {
-		long initial = this.initialBackoff.toNanos();
-		long max = this.maxBackoff.toNanos();
-		long delay = initial;
-		for (int i = 1; i < failedAttempt && delay < max; i++) {
-			delay = (delay > max / 2) ? max : delay * 2;
+		// at most half of Long.MAX_VALUE, so that doubling never overflows
+		long max = Math.min(this.maxBackoff.toNanos(), Long.MAX_VALUE / 2);
+		long delay = this.initialBackoff.toNanos();
+		// 62 doublings take any positive delay past the cap
+		int doublings = Math.min(failedAttempt - 1, 62);
+		for (int i = 0; i < doublings; i++) {
+			delay = Math.min(delay * 2, max);
 		}
-		delay = Math.min(delay, max);
 		long half = delay / 2;
 		return Duration.ofNanos(half + ThreadLocalRandom.current().nextLong(delay - half + 1));
 	}

@@ -857,6 +857,14 @@ class RestClientIdaasClientTests {
 	}
 
 	@Test
+	void backoffWhenMaxIsCenturiesThenDoublingDoesNotOverflow() {
+		Duration max = Duration.ofDays(365L * 200);
+		this.client.setBackoff(Duration.ofSeconds(1), max);
+		assertThat(this.client.backoff(30)).isBetween(Duration.ofSeconds(1L << 28), Duration.ofSeconds(1L << 29));
+		assertThat(this.client.backoff(Integer.MAX_VALUE)).isBetween(max.dividedBy(2), max);
+	}
+
+	@Test
 	void loginWithAppleWhenRedirectThenNotFollowedAndProtocolError() {
 		this.server.enqueue(new MockResponse.Builder().code(302).addHeader("Location", "/elsewhere").build());
 		enqueue(200, SUCCESS);

@@ -415,6 +415,39 @@ class IdaasSocialFlowFilterTests {
 	}
 
 	@Test
+	void finishWhenRefusalSaysNothingAboutTheCodeThenNoAttemptCountedButVendorRefusalIs() throws Exception {
+		MockHttpSession session = login(this.idaas.issueSocialBindCode(), "SOCIAL_BIND");
+		sendPhoneCode(session, "/idaas/bind");
+		// a state token the client will not put in a header: refused before anything is sent
+		PendingSocialFlow flow = stored(session);
+		session.setAttribute(HttpSessionPendingSocialFlowRepository.ATTRIBUTE,
+				new PendingSocialFlow(flow.branch(), "s".repeat(5000), flow.flows(), flow.createdAt(), null,
+						flow.subject(), 0, null, 0, flow.codeChannel(), flow.codeTarget(), flow.lastCodeSentAt(), null));
+		this.mvc.perform(bind(session, "/idaas/bind", IdaasSimulator.DEFAULT_VERIFICATION_CODE))
+			.andExpect(status().isBadRequest())
+			.andExpect(jsonPath("$.error_code").value("IDAAS.STARTER.INVALID_HEADER"));
+		assertThat(this.idaas.requestCount(IdaasSimulator.BIND_PATH)).isZero();
+		assertThat(stored(session).failedAttempts()).isZero();
+		session.setAttribute(HttpSessionPendingSocialFlowRepository.ATTRIBUTE, flow);
+		// IDaaS busy (a code check is not retried): nothing was decided about the code
+		this.idaas.failNext(1, 500);
+		this.mvc.perform(bind(session, "/idaas/bind", IdaasSimulator.DEFAULT_VERIFICATION_CODE))
+			.andExpect(status().isServiceUnavailable())
+			.andExpect(jsonPath("$.error_code").value("IDAAS.SDK.COM.0002"));
+		assertThat(stored(session).failedAttempts()).isZero();
+		// a refusal the starter does not know is the vendor's answer about this code: it counts
+		this.idaas.failNextWith(400, "IDAAS.SDK.BIND.0999", "This number cannot be bound");
+		this.mvc.perform(bind(session, "/idaas/bind", IdaasSimulator.DEFAULT_VERIFICATION_CODE))
+			.andExpect(status().isBadRequest())
+			.andExpect(jsonPath("$.error_code").value("IDAAS.SDK.BIND.0999"))
+			.andExpect(jsonPath("$.error_msg").value("This number cannot be bound"));
+		assertThat(stored(session).failedAttempts()).isEqualTo(1);
+		this.mvc.perform(bind(session, "/idaas/bind", IdaasSimulator.DEFAULT_VERIFICATION_CODE))
+			.andExpect(status().isOk())
+			.andExpect(jsonPath("$.status").value("SUCCESS"));
+	}
+
+	@Test
 	void finishWhenIdaasNoLongerKnowsStateTokenThenGoneAndFlowOver() throws Exception {
 		MockHttpSession session = login(this.idaas.issueSocialBindCode(), "SOCIAL_BIND");
 		sendPhoneCode(session, "/idaas/bind");
