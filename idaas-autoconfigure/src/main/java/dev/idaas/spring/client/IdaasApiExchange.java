@@ -177,13 +177,18 @@ final class IdaasApiExchange {
 
 	/**
 	 * Sends a {@code POST} and reads the answer, a JSON object, retrying
-	 * {@link IdaasErrorCategory#TRANSIENT} failures. When {@code retryWhenSent} is {@code false},
-	 * only failures of requests that never left (connection refused, connect timeout) are
-	 * retried: an answered {@code COM.0002} or 5xx of a call that consumes a verification code,
-	 * a puzzle or a state token is not repeated.
+	 * {@link IdaasErrorCategory#TRANSIENT} failures of requests that never left (connection
+	 * refused, connect timeout). When {@code retryWhenSent} is {@code true}, an answered failure
+	 * is retried too, but only when the answer says the call was not processed:
+	 * {@code COM.0002} ("system busy"), or a 429 or 503 without an error code. A 500, 502 or 504
+	 * without a code may come after IDaaS acted (a gateway's timeout is a read timeout one hop
+	 * further), so a call that consumes what it sends (an Apple code, a rotated session token)
+	 * is not repeated. When {@code false}, no answered failure is retried: the call consumes a
+	 * verification code, a puzzle or a state token.
 	 */
 	ObjectNode execute(String path, Map<String, String> headers, byte @Nullable [] body, boolean retryWhenSent) {
-		return execute(HttpMethod.POST, path, headers, body, retryWhenSent, false);
+		return execute(HttpMethod.POST, path, headers, body, retryWhenSent ? Retry.WHEN_NOT_PROCESSED : Retry.WHEN_NOT_SENT,
+				false);
 	}
 
 	/**
@@ -191,7 +196,7 @@ final class IdaasApiExchange {
 	 * {@link IdaasErrorCategory#TRANSIENT} failures (a read changes nothing at IDaaS).
 	 */
 	ObjectNode get(String path, Map<String, String> headers) {
-		return execute(HttpMethod.GET, path, headers, null, true, false);
+		return execute(HttpMethod.GET, path, headers, null, Retry.ALWAYS, false);
 	}
 
 	/**
@@ -200,11 +205,12 @@ final class IdaasApiExchange {
 	 */
 	ObjectNode executeAcceptingAnyBody(String path, Map<String, String> headers, byte[] body,
 			boolean retryWhenSent) {
-		return execute(HttpMethod.POST, path, headers, body, retryWhenSent, true);
+		return execute(HttpMethod.POST, path, headers, body, retryWhenSent ? Retry.WHEN_NOT_PROCESSED : Retry.WHEN_NOT_SENT,
+				true);
 	}
 
 	private ObjectNode execute(HttpMethod method, String path, Map<String, String> headers, byte @Nullable [] body,
-			boolean retryWhenSent, boolean anyBody) {
+			Retry retryPolicy, boolean anyBody) {
 		for (int attempt = 1;; attempt++) {
 			try {
 				Answer answer = exchange(method, path, headers, body, anyBody);
@@ -216,7 +222,7 @@ final class IdaasApiExchange {
 			}
 			catch (IdaasApiException ex) {
 				boolean retry = ex.getCategory() == IdaasErrorCategory.TRANSIENT && attempt < this.maxAttempts
-						&& (retryWhenSent || ex.getHttpStatus() == 0);
+						&& retryPolicy.allows(ex);
 				if (this.logger.isDebugEnabled()) {
 					this.logger.debug("IDaaS " + method + " " + path + " failed (attempt " + attempt + "/" + this.maxAttempts
 							+ ", HTTP " + ex.getHttpStatus() + ", " + ex.getErrorCode() + ", " + ex.getCategory()
@@ -277,6 +283,33 @@ final class IdaasApiExchange {
 		}
 		long half = delay / 2;
 		return Duration.ofNanos(half + ThreadLocalRandom.current().nextLong(delay - half + 1));
+	}
+
+	/**
+	 * Which answered {@link IdaasErrorCategory#TRANSIENT} failures a call may repeat; one that
+	 * never reached IDaaS (no HTTP status) may always be repeated.
+	 */
+	private enum Retry {
+
+		/** A read: repeating it changes nothing at IDaaS. */
+		ALWAYS,
+
+		/** Repeated only when the answer says the call was not processed. */
+		WHEN_NOT_PROCESSED,
+
+		/** Consumes what it sends: an answered failure is never repeated. */
+		WHEN_NOT_SENT;
+
+		boolean allows(IdaasApiException ex) {
+			int status = ex.getHttpStatus();
+			return switch (this) {
+				case ALWAYS -> true;
+				case WHEN_NOT_PROCESSED -> status == 0 || IdaasErrorCodes.SYSTEM_BUSY.equals(ex.getErrorCode())
+						|| status == 429 || status == 503;
+				case WHEN_NOT_SENT -> status == 0;
+			};
+		}
+
 	}
 
 	private static boolean sleep(Duration delay) {
@@ -470,6 +503,8 @@ final class IdaasApiExchange {
 		try {
 			RawAnswer answer = this.restClient.get().uri(path).headers((httpHeaders) -> {
 				headers.forEach(httpHeaders::set);
+				// a common header the vendor requires on every call, a GET without a body included
+				httpHeaders.setContentType(MediaType.APPLICATION_JSON);
 				httpHeaders.setAccept(List.of(MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN, MediaType.ALL));
 			}).exchange((clientRequest, response) -> readRawAnswer(response), true);
 			if (this.logger.isDebugEnabled()) {

@@ -71,12 +71,17 @@ class RestClientIdaasClientBoundaryTests {
 	}
 
 	@Test
-	void refreshIdTokenWhenUnknownVendorCodeWithStatus500ThenTransientAndRetried() {
+	void refreshIdTokenWhenUnknownVendorCodeWithStatus500ThenTransientNotRetried() {
+		// a 500 may come after IDaaS rotated the session token: not repeated with the old one
 		enqueue(500, "{\"error_code\":\"IDAAS.SDK.NEW.0001\",\"error_msg\":\"Something new\"}");
 		enqueue(200, REFRESHED.replace("EXPIRE", "604800"));
-		assertThat(this.client.refreshIdToken(SESSION_TOKEN, DEVICE).sessionExpiresIn())
-			.isEqualTo(Duration.ofSeconds(604800));
-		assertThat(this.server.getRequestCount()).isEqualTo(2);
+		assertThatExceptionOfType(IdaasApiException.class)
+			.isThrownBy(() -> this.client.refreshIdToken(SESSION_TOKEN, DEVICE))
+			.satisfies((ex) -> {
+				assertThat(ex.getErrorCode()).isEqualTo("IDAAS.SDK.NEW.0001");
+				assertThat(ex.getCategory()).isEqualTo(IdaasErrorCategory.TRANSIENT);
+			});
+		assertThat(this.server.getRequestCount()).isEqualTo(1);
 	}
 
 	@Test
@@ -93,24 +98,29 @@ class RestClientIdaasClientBoundaryTests {
 	}
 
 	@Test
-	void refreshIdTokenWhenStatus500WithoutErrorCodeThenUnavailableAndRetried() {
+	void refreshIdTokenWhenStatus500WithoutErrorCodeThenUnavailableNotRetried() {
 		enqueue(500, "{}");
 		enqueue(200, REFRESHED.replace("EXPIRE", "604800"));
-		assertThat(this.client.refreshIdToken(SESSION_TOKEN, DEVICE).sessionExpiresIn())
-			.isEqualTo(Duration.ofSeconds(604800));
-		assertThat(this.server.getRequestCount()).isEqualTo(2);
-	}
-
-	@Test
-	void refreshIdTokenWhenStatus500TwiceThenUnavailableTransient() {
-		enqueue(500, "{}");
-		enqueue(500, "{}");
 		assertThatExceptionOfType(IdaasApiException.class)
 			.isThrownBy(() -> this.client.refreshIdToken(SESSION_TOKEN, DEVICE))
 			.satisfies((ex) -> {
 				assertThat(ex.getErrorCode()).isEqualTo(IdaasErrorCodes.UPSTREAM_UNAVAILABLE);
 				assertThat(ex.getCategory()).isEqualTo(IdaasErrorCategory.TRANSIENT);
 				assertThat(ex.getHttpStatus()).isEqualTo(500);
+			});
+		assertThat(this.server.getRequestCount()).isEqualTo(1);
+	}
+
+	@Test
+	void refreshIdTokenWhenStatus503TwiceThenRetriedThenUnavailableTransient() {
+		enqueue(503, "{}");
+		enqueue(503, "{}");
+		assertThatExceptionOfType(IdaasApiException.class)
+			.isThrownBy(() -> this.client.refreshIdToken(SESSION_TOKEN, DEVICE))
+			.satisfies((ex) -> {
+				assertThat(ex.getErrorCode()).isEqualTo(IdaasErrorCodes.UPSTREAM_UNAVAILABLE);
+				assertThat(ex.getCategory()).isEqualTo(IdaasErrorCategory.TRANSIENT);
+				assertThat(ex.getHttpStatus()).isEqualTo(503);
 			});
 		assertThat(this.server.getRequestCount()).isEqualTo(2);
 	}

@@ -323,21 +323,40 @@ class RestClientIdaasClientTests {
 		assertThat(this.server.getRequestCount()).isEqualTo(1);
 	}
 
-	@Test
-	void loginWithAppleWhenHtml502ThenTransientAndRetried() {
-		for (int i = 0; i < 3; i++) {
-			this.server.enqueue(new MockResponse.Builder().code(502)
-				.addHeader("Content-Type", "text/html")
-				.body("<html><body><h1>502 Bad Gateway</h1></body></html>")
-				.build());
-		}
+	@ParameterizedTest
+	@ValueSource(ints = { 500, 502, 504 })
+	void loginWithAppleWhen5xxWithoutCodeThenTransientAndNotRetriedBecauseTheCodeMayBeSpent(int status) {
+		this.server.enqueue(new MockResponse.Builder().code(status)
+			.addHeader("Content-Type", "text/html")
+			.body("<html><body><h1>" + status + " Bad Gateway</h1></body></html>")
+			.build());
+		enqueue(200, SUCCESS);
 		IdaasApiException ex = assertThatExceptionOfType(IdaasApiException.class)
 			.isThrownBy(() -> this.client.loginWithApple(CODE, DEVICE))
 			.actual();
 		assertThat(ex.getCategory()).isEqualTo(IdaasErrorCategory.TRANSIENT);
 		assertThat(ex.getErrorCode()).isEqualTo("IDAAS.STARTER.UPSTREAM_UNAVAILABLE");
-		assertThat(ex.getHttpStatus()).isEqualTo(502);
-		assertThat(this.server.getRequestCount()).isEqualTo(3);
+		assertThat(ex.getHttpStatus()).isEqualTo(status);
+		assertThat(this.server.getRequestCount()).isEqualTo(1);
+	}
+
+	@ParameterizedTest
+	@ValueSource(ints = { 429, 503 })
+	void loginWithAppleWhenNotProcessedWithoutCodeThenRetriedAndSucceeds(int status) {
+		enqueue(status, "");
+		enqueue(200, SUCCESS);
+		assertThat(this.client.loginWithApple(CODE, DEVICE)).isInstanceOf(AppleLoginResult.Authenticated.class);
+		assertThat(this.server.getRequestCount()).isEqualTo(2);
+	}
+
+	@Test
+	void refreshIdTokenWhenGatewayTimeoutWithoutCodeThenNotRetriedBecauseTheTokenMayBeRotated() {
+		enqueue(504, "");
+		enqueue(200, SUCCESS);
+		assertThatExceptionOfType(IdaasApiException.class)
+			.isThrownBy(() -> this.client.refreshIdToken(SESSION_TOKEN, DEVICE))
+			.satisfies((ex) -> assertThat(ex.getCategory()).isEqualTo(IdaasErrorCategory.TRANSIENT));
+		assertThat(this.server.getRequestCount()).isEqualTo(1);
 	}
 
 	@ParameterizedTest
@@ -858,7 +877,7 @@ class RestClientIdaasClientTests {
 
 	@Test
 	void backoffWhenMaxIsCenturiesThenDoublingDoesNotOverflow() {
-		Duration max = Duration.ofDays(365L * 200);
+		Duration max = Duration.ofDays(365L * 100);
 		this.client.setBackoff(Duration.ofSeconds(1), max);
 		assertThat(this.client.backoff(30)).isBetween(Duration.ofSeconds(1L << 28), Duration.ofSeconds(1L << 29));
 		assertThat(this.client.backoff(Integer.MAX_VALUE)).isBetween(max.dividedBy(2), max);

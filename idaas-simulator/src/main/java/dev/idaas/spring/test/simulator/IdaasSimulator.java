@@ -1539,6 +1539,12 @@ public final class IdaasSimulator implements AutoCloseable {
 		if (!this.clientId.equals(clientId)) {
 			return IdaasSimulatorError.APP_NOT_REGISTERED;
 		}
+		// required on every call, a GET without a body included; the vendor does not publish its
+		// answer to a missing one: the simulator's choice is its "invalid request parameter"
+		String contentType = request.getHeaders().get("Content-Type");
+		if (contentType == null || !contentType.strip().toLowerCase(Locale.ROOT).startsWith("application/json")) {
+			return IdaasSimulatorError.INVALID_PARAMETER;
+		}
 		return null;
 	}
 

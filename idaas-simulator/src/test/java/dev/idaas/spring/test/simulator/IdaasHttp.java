@@ -69,12 +69,16 @@ final class IdaasHttp {
 			.timeout(timeout)
 			.header("Content-Type", "application/json")
 			.POST(HttpRequest.BodyPublishers.ofString(body));
-		headers.forEach(request::header);
+		// set, not added: a test may replace the content type
+		headers.forEach(request::setHeader);
 		return send(request.build());
 	}
 
 	Response get(String path, Map<String, String> headers) {
-		HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10)).GET();
+		HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
+			.timeout(Duration.ofSeconds(10))
+			.header("Content-Type", "application/json")
+			.GET();
 		headers.forEach(request::header);
 		return send(request.build());
 	}

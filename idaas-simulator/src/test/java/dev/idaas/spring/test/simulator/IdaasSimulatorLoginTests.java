@@ -65,6 +65,17 @@ class IdaasSimulatorLoginTests {
 			.containsEntry("error_msg", "设备信息不完整");
 	}
 
+	@ParameterizedTest
+	@ValueSource(strings = { "text/plain", "application/x-www-form-urlencoded", "application/xml" })
+	void loginWhenContentTypeNotJsonThenParam0004(String contentType) {
+		Map<String, String> headers = this.http.deviceHeaders();
+		headers.put("Content-Type", contentType);
+		IdaasHttp.Response response = loginWith(headers);
+		assertThat(response.status()).isEqualTo(400);
+		assertThat(response.errorCode()).isEqualTo("IDAAS.SDK.PARAM.0004");
+		assertThat(loginWith(this.http.deviceHeaders()).errorCode()).isNotEqualTo("IDAAS.SDK.PARAM.0004");
+	}
+
 	@Test
 	void loginWhenClientIdMissingThenParam0002() {
 		Map<String, String> headers = this.http.deviceHeaders();

@@ -157,6 +157,20 @@ class IdaasSimulatorLogoutTests {
 	}
 
 	@Test
+	void logoutWhenContentTypeMissingThenParam0004() throws Exception {
+		String sessionToken = this.simulator.issueSessionToken(this.alice);
+		HttpRequest.Builder request = HttpRequest
+			.newBuilder(URI.create(this.simulator.baseUrl() + IdaasSimulator.LOGOUT_PATH))
+			.header("X-signature", sign(text(sessionToken, NOW, "nonce-ct-001")))
+			.GET();
+		this.http.deviceHeaders().forEach(request::header);
+		HttpResponse<String> response = this.client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).isEqualTo(400);
+		assertThat(response.body()).contains("IDAAS.SDK.PARAM.0004");
+		assertThat(this.simulator.isSessionTokenValid(sessionToken)).isTrue();
+	}
+
+	@Test
 	void logoutWhenFailNextThenFaultApplies() throws Exception {
 		this.simulator.failNext(1, 500);
 		assertThat(get(IdaasSimulator.PUBLIC_KEY_PATH, null).statusCode()).isEqualTo(500);
@@ -190,7 +204,9 @@ class IdaasSimulatorLogoutTests {
 	}
 
 	private HttpResponse<String> get(String path, String signature) throws Exception {
-		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(this.simulator.baseUrl() + path)).GET();
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(this.simulator.baseUrl() + path))
+			.header("Content-Type", "application/json")
+			.GET();
 		this.http.deviceHeaders().forEach(request::header);
 		if (signature != null) {
 			request.header("X-signature", signature);
