@@ -1,7 +1,9 @@
 package dev.idaas.demo;
 
+import dev.idaas.spring.test.simulator.IdaasSimulator;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -71,6 +73,22 @@ class SocialFlowBrowserTests extends BrowserTestSupport {
 		assertThat(text("error-code")).isEqualTo("IDAAS.SDK.CAPTCHA.0007");
 		assertThat(text("error-text")).isEqualTo("验证码错误");
 		screenshot("bind-error-zh");
+		// a refusal with a code the starter does not know: the vendor's own words (already in the
+		// user's language), kept in the session, not in the URL, and shown once
+		waiting().until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".idaas-slider-ready")));
+		int binds = this.embedded.simulator().requestCount(IdaasSimulator.BIND_PATH);
+		this.embedded.simulator().failNextWith(400, "IDAAS.SDK.BIND-0999", "该手机号<b>暂时</b>无法绑定,请联系客服");
+		find("verify-code").sendKeys(CODE);
+		find("verify").click();
+		waiting().until((d) -> d.getCurrentUrl().endsWith("/idaas/bind?error&code=IDAAS.SDK.BIND-0999"));
+		assertThat(this.embedded.simulator().requestCount(IdaasSimulator.BIND_PATH)).isEqualTo(binds + 1);
+		assertThat(text("error-code")).isEqualTo("IDAAS.SDK.BIND-0999");
+		assertThat(text("error-text")).isEqualTo("该手机号<b>暂时</b>无法绑定,请联系客服");
+		assertThat(find("error").findElements(By.tagName("b"))).as("escaped, not markup").isEmpty();
+		screenshot("bind-vendor-error-zh");
+		this.driver.navigate().refresh();
+		waiting().until((d) -> "身份服务错误 IDAAS.SDK.BIND-0999".equals(text("error-text")));
+		assertThat(text("error-code")).isEqualTo("IDAAS.SDK.BIND-0999");
 		// still pending: the right code binds and signs Bob in to his existing account
 		assertThat(find("verify-target").getAttribute("value")).isEqualTo("+8613800000002");
 		find("verify-code").sendKeys(CODE);

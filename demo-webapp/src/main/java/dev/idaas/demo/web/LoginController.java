@@ -1,10 +1,12 @@
 package dev.idaas.demo.web;
 
 import java.util.Locale;
-import java.util.regex.Pattern;
 
+import dev.idaas.spring.client.IdaasErrorCodes;
 import dev.idaas.spring.client.IdaasErrorMessages;
 import dev.idaas.spring.config.IdaasLoginSettings;
+import dev.idaas.spring.web.LastAuthenticationFailure;
+import jakarta.servlet.http.HttpServletRequest;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.security.authentication.AnonymousAuthenticationToken;
@@ -25,12 +27,6 @@ import org.springframework.web.bind.annotation.RequestParam;
 @Controller
 class LoginController {
 
-	/**
-	 * What an IDaaS or starter error code looks like; anything else in {@code ?code=} is not
-	 * shown (the parameter is the user's to edit).
-	 */
-	static final Pattern ERROR_CODE = Pattern.compile("[A-Z][A-Z0-9_]*(\\.[A-Z0-9_]+){1,4}");
-
 	private final IdaasErrorMessages errorMessages;
 
 	private final IdaasLoginSettings settings;
@@ -43,13 +39,16 @@ class LoginController {
 	}
 
 	@GetMapping("/login")
-	String login(@RequestParam(name = "error", required = false) @Nullable String error,
+	String login(HttpServletRequest request, @RequestParam(name = "error", required = false) @Nullable String error,
 			@RequestParam(name = "code", required = false) @Nullable String code,
 			@Nullable Authentication authentication, Locale locale, Model model) {
 		if (error != null) {
-			if (code != null && code.length() <= 64 && ERROR_CODE.matcher(code).matches()) {
+			// ?code= is the user's to edit: shown only when it has the shape of a code, and the
+			// vendor's own words come from the session (once), never from the URL
+			if (code != null && IdaasErrorCodes.isWellFormed(code)) {
 				model.addAttribute("errorCode", code);
-				model.addAttribute("errorText", this.errorMessages.getMessage(code, locale));
+				model.addAttribute("errorText", this.errorMessages.getMessage(code,
+						LastAuthenticationFailure.takeVendorMessage(request, code), locale));
 			}
 			model.addAttribute("error", true);
 		}

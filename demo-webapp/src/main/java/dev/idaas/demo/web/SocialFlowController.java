@@ -6,8 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import dev.idaas.spring.client.IdaasErrorCodes;
 import dev.idaas.spring.client.IdaasErrorMessages;
 import dev.idaas.spring.client.SocialFlowBranch;
+import dev.idaas.spring.web.LastAuthenticationFailure;
 import dev.idaas.spring.web.flow.PendingSocialFlow;
 import dev.idaas.spring.web.flow.IdaasSocialFlowFilter;
 import dev.idaas.spring.web.flow.PendingSocialFlowRepository;
@@ -76,9 +78,11 @@ class SocialFlowController {
 		if (error != null) {
 			// also on the "nothing pending" page: a flow ended by too many wrong codes says why
 			model.addAttribute("error", true);
-			if (code != null && code.length() <= 64 && LoginController.ERROR_CODE.matcher(code).matches()) {
+			// for a code the starter does not know, the vendor's own words, once, from the session
+			if (code != null && IdaasErrorCodes.isWellFormed(code)) {
 				model.addAttribute("errorCode", code);
-				model.addAttribute("errorText", this.errorMessages.getMessage(code, locale));
+				model.addAttribute("errorText", this.errorMessages.getMessage(code,
+						LastAuthenticationFailure.takeVendorMessage(request, code), locale));
 			}
 		}
 		// the starter's filter exposes the pending flow to the page; the repository keeps Apple's name

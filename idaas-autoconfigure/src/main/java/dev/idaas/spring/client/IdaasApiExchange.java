@@ -420,29 +420,10 @@ final class IdaasApiExchange {
 				if (httpStatus >= 500) {
 					yield IdaasErrorCategory.TRANSIENT;
 				}
-				yield isWellFormedErrorCode(errorCode) ? IdaasErrorCategory.VENDOR_REFUSED : IdaasErrorCategory.UNKNOWN;
+				yield IdaasErrorCodes.isWellFormed(errorCode.strip()) ? IdaasErrorCategory.VENDOR_REFUSED
+						: IdaasErrorCategory.UNKNOWN;
 			}
 		};
-	}
-
-	/**
-	 * Whether an unknown code still has the shape of a vendor code (letters, digits, dots,
-	 * underscores and dashes, at most 64): then the answer is the vendor's word to the user.
-	 */
-	static boolean isWellFormedErrorCode(String errorCode) {
-		String code = errorCode.strip();
-		if (code.isEmpty() || code.length() > 64) {
-			return false;
-		}
-		for (int i = 0; i < code.length(); i++) {
-			char c = code.charAt(i);
-			boolean allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.'
-					|| c == '_' || c == '-';
-			if (!allowed) {
-				return false;
-			}
-		}
-		return true;
 	}
 
 	Duration expire(ObjectNode answer) {

@@ -1,5 +1,7 @@
 package dev.idaas.spring.client;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The error codes this starter knows: the IDaaS SDK codes of the upstream contract
  * ({@code IDAAS.SDK.*}) and the starter's own codes ({@code IDAAS.STARTER.*}) for failures that
@@ -204,7 +206,37 @@ public final class IdaasErrorCodes {
 	 */
 	public static final String UNKNOWN_ERROR = "IDAAS.STARTER.UNKNOWN_ERROR";
 
+	/**
+	 * The longest error code taken as one: longer is not a vendor code.
+	 */
+	private static final int MAX_LENGTH = 64;
+
 	private IdaasErrorCodes() {
+	}
+
+	/**
+	 * Whether a value has the shape of an error code: 1 to 64 ASCII letters, digits, dots,
+	 * underscores and dashes, nothing else (no blank, no markup). A well-formed code IDaaS sends
+	 * that this class does not know is still the vendor's answer to the user
+	 * ({@link IdaasErrorCategory#VENDOR_REFUSED}); a page reading a code from its URL shows it
+	 * only when it is well formed. The one definition for the client and the pages.
+	 * @param errorCode the candidate, e.g. {@code IDAAS.SDK.RISK-0001}, or {@code null}
+	 * @return {@code true} when it is well formed
+	 * @since 0.1
+	 */
+	public static boolean isWellFormed(@Nullable String errorCode) {
+		if (errorCode == null || errorCode.isEmpty() || errorCode.length() > MAX_LENGTH) {
+			return false;
+		}
+		for (int i = 0; i < errorCode.length(); i++) {
+			char c = errorCode.charAt(i);
+			boolean allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.'
+					|| c == '_' || c == '-';
+			if (!allowed) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 }

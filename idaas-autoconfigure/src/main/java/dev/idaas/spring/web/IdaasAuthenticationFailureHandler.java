@@ -23,7 +23,9 @@ import org.springframework.web.util.UriComponentsBuilder;
  * Answers a failed IDaaS login. A browser is redirected to the failure URL (default
  * {@code /login?error}) with the error code appended as {@code code}, so the page can show
  * the localized message; the exception is also kept under
- * {@link WebAttributes#AUTHENTICATION_EXCEPTION} as Spring Security does. A JSON request gets
+ * {@link WebAttributes#AUTHENTICATION_EXCEPTION} as Spring Security does, by
+ * {@link LastAuthenticationFailure}, so the page can show the vendor's own words for a code the
+ * starter does not know. A JSON request gets
  * {@code {"error_code":..,"error_msg":..}} in its language with a status that says what went
  * wrong: 401 denied or invalid token, 403 disabled, 400 bad request, 502 unintelligible
  * upstream answer, 503 upstream busy or unreachable.
@@ -85,26 +87,13 @@ public final class IdaasAuthenticationFailureHandler implements AuthenticationFa
 					this.messages.getMessage(errorCode, vendorMessage(exception), request.getLocale()));
 			return;
 		}
-		request.getSession().setAttribute(WebAttributes.AUTHENTICATION_EXCEPTION, forSession(exception));
+		LastAuthenticationFailure.save(request, exception);
 		String target = UriComponentsBuilder.fromUriString(this.failureUrl)
 			.queryParam("code", errorCode)
 			.encode()
 			.build()
 			.toUriString();
 		this.redirectStrategy.sendRedirect(request, response, target);
-	}
-
-	/**
-	 * What the session keeps of a failure: code, message, vendor message and category, without
-	 * the cause, which can be large, is not meant for the page and cannot be read back from a
-	 * JSON session.
-	 */
-	private static AuthenticationException forSession(AuthenticationException exception) {
-		if (exception instanceof IdaasAuthenticationException idaas) {
-			return new IdaasAuthenticationException(idaas.getErrorCode(), String.valueOf(idaas.getDescription()),
-					idaas.getCategory(), idaas.getVendorMessage(), null);
-		}
-		return exception;
 	}
 
 	/**

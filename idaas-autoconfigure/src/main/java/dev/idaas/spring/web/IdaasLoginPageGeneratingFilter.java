@@ -7,15 +7,13 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import jakarta.servlet.http.HttpSession;
 import org.jspecify.annotations.Nullable;
 
-import dev.idaas.spring.authentication.IdaasAuthenticationException;
+import dev.idaas.spring.client.IdaasErrorCodes;
 import dev.idaas.spring.client.IdaasErrorMessages;
 
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
-import org.springframework.security.web.WebAttributes;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.util.Assert;
@@ -25,7 +23,8 @@ import org.springframework.web.util.HtmlUtils;
 /**
  * Serves a minimal login page with a "Sign in with Apple" button for applications that have
  * no login page of their own. It shows the localized message of a failed login
- * ({@code ?error&code=..}), of a sign-out ({@code ?logout}) and of an expired session
+ * ({@code ?error&code=..}; for a code the starter does not know, once, the vendor's own words kept
+ * by {@link LastAuthenticationFailure}), of a sign-out ({@code ?logout}) and of an expired session
  * ({@code ?expired}). No script, no inline style.
  *
  * @author idaas-spring-boot-starter
@@ -77,19 +76,6 @@ public final class IdaasLoginPageGeneratingFilter extends OncePerRequestFilter {
 		response.getOutputStream().write(html);
 	}
 
-	/**
-	 * The vendor's words for the failure the failure handler left in the session, when it is the
-	 * one named in the URL.
-	 */
-	private static @Nullable String vendorMessage(HttpServletRequest request, String errorCode) {
-		HttpSession session = request.getSession(false);
-		Object exception = (session != null) ? session.getAttribute(WebAttributes.AUTHENTICATION_EXCEPTION) : null;
-		if (exception instanceof IdaasAuthenticationException idaas && errorCode.equals(idaas.getErrorCode())) {
-			return idaas.getVendorMessage();
-		}
-		return null;
-	}
-
 	private String page(HttpServletRequest request) {
 		StringBuilder html = new StringBuilder(1024);
 		html.append("<!DOCTYPE html>\n<html lang=\"")
@@ -97,11 +83,11 @@ public final class IdaasLoginPageGeneratingFilter extends OncePerRequestFilter {
 			.append("\">\n<head><meta charset=\"utf-8\"><title>Sign in</title></head>\n<body>\n<main>\n<h1>Sign in</h1>\n");
 		if (request.getParameter("error") != null) {
 			String code = request.getParameter("code");
-			String errorCode = (code != null && code.matches("[A-Za-z0-9._]{1,64}")) ? code
-					: IdaasAuthenticationFailureHandler.UNKNOWN_ERROR;
+			String errorCode = (code != null && IdaasErrorCodes.isWellFormed(code)) ? code : IdaasErrorCodes.UNKNOWN_ERROR;
 			html.append("<p class=\"error\" role=\"alert\">")
 				.append(HtmlUtils.htmlEscape(
-						this.messages.getMessage(errorCode, vendorMessage(request, errorCode), request.getLocale())))
+						this.messages.getMessage(errorCode,
+								LastAuthenticationFailure.takeVendorMessage(request, errorCode), request.getLocale())))
 				.append(" <code>")
 				.append(HtmlUtils.htmlEscape(errorCode))
 				.append("</code></p>\n");

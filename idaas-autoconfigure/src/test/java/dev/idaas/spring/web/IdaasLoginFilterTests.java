@@ -286,6 +286,33 @@ class IdaasLoginFilterTests {
 	}
 
 	@Test
+	void formLoginWhenVendorCodeHasDashThenLoginPageShowsVendorsMessageOnce() throws Exception {
+		this.idaas.failNextWith(400, "IDAAS.SDK.RISK-0001", "Sign-in <from> this device is blocked");
+		String code = this.idaas.issueAppleCode(this.alice);
+		MockHttpSession session = new MockHttpSession();
+		this.mvc.perform(post(LOGIN).param("code", code).session(session).with(csrf()))
+			.andExpect(status().isFound())
+			.andExpect(redirectedUrl("/login?error&code=IDAAS.SDK.RISK-0001"));
+		String first = this.mvc
+			.perform(get("/login").param("error", "").param("code", "IDAAS.SDK.RISK-0001").session(session))
+			.andExpect(status().isOk())
+			.andReturn()
+			.getResponse()
+			.getContentAsString(StandardCharsets.UTF_8);
+		assertThat(first).contains("<p class=\"error\" role=\"alert\">Sign-in &lt;from&gt; this device is blocked"
+				+ " <code>IDAAS.SDK.RISK-0001</code></p>");
+		String second = this.mvc
+			.perform(get("/login").param("error", "").param("code", "IDAAS.SDK.RISK-0001").session(session))
+			.andReturn()
+			.getResponse()
+			.getContentAsString(StandardCharsets.UTF_8);
+		assertThat(second).contains(
+				"<p class=\"error\" role=\"alert\">Identity service error IDAAS.SDK.RISK-0001 <code>IDAAS.SDK.RISK-0001</code></p>")
+			.doesNotContain("blocked");
+		assertThat(this.idaas.loginRequestCount()).isEqualTo(1);
+	}
+
+	@Test
 	void jsonLoginWhenMalformedUpstreamThen502() throws Exception {
 		this.idaas.malformedNext(Malformation.TRUNCATED_JSON);
 		String code = this.idaas.issueAppleCode(this.alice);

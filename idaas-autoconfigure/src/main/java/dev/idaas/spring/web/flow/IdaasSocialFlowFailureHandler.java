@@ -14,6 +14,7 @@ import dev.idaas.spring.client.IdaasErrorMessages;
 import dev.idaas.spring.web.ErrorStatuses;
 import dev.idaas.spring.web.JsonRequestMatcher;
 import dev.idaas.spring.web.JsonResponseWriter;
+import dev.idaas.spring.web.LastAuthenticationFailure;
 import dev.idaas.spring.web.LocalRedirects;
 
 import org.springframework.http.HttpHeaders;
@@ -30,7 +31,9 @@ import org.springframework.web.util.UriComponentsBuilder;
  * {@code {"error_code":..,"error_msg":..}} in the request's language (the vendor's own
  * {@code error_msg} for a code the starter does not know) with the status of
  * {@link ErrorStatuses} and, when a limit was hit, a {@code Retry-After}; a browser is
- * redirected to the flow's page with {@code ?error&code=..}.
+ * redirected to the flow's page with {@code ?error&code=..}, the failure kept by
+ * {@link LastAuthenticationFailure} so that the page shows the vendor's own words once: only the
+ * code travels in the URL.
  *
  * @author idaas-spring-boot-starter
  * @since 0.1
@@ -102,6 +105,7 @@ public final class IdaasSocialFlowFailureHandler implements AuthenticationFailur
 					this.errorMessages.getMessage(errorCode, vendorMessage, request.getLocale()));
 			return;
 		}
+		LastAuthenticationFailure.save(request, exception);
 		String target = UriComponentsBuilder.fromPath(flowUrl(request))
 			.queryParam("error")
 			.queryParam("code", errorCode)

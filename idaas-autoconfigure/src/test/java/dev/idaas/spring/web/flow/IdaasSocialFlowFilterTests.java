@@ -570,6 +570,45 @@ class IdaasSocialFlowFilterTests {
 	}
 
 	@Test
+	void browserFormWhenVendorRefusesWithUnknownCodeThenBindPageShowsVendorTextOnce() throws Exception {
+		MockHttpSession session = login(this.idaas.issueSocialBindCode(), "SOCIAL_BIND");
+		sendPhoneCode(session, "/idaas/bind");
+		this.idaas.failNextWith(400, "IDAAS.SDK.BIND-0999", "<b>This number</b> cannot be bound");
+		this.mvc.perform(form(post("/idaas/bind"), session).with(csrf()).param("method", "VERIFY_PHONE")
+			.param("target", this.alice.mobile()).param("verify_code", IdaasSimulator.DEFAULT_VERIFICATION_CODE))
+			.andExpect(status().isFound())
+			.andExpect(redirectedUrl("/idaas/bind?error&code=IDAAS.SDK.BIND-0999"));
+		assertThat(this.idaas.requestCount(IdaasSimulator.BIND_PATH)).isEqualTo(1);
+		String first = errorPage(session, "IDAAS.SDK.BIND-0999");
+		assertThat(first).contains("<div id=\"idaas-error\" class=\"alert error\" role=\"alert\">"
+				+ "&lt;b&gt;This number&lt;/b&gt; cannot be bound <code id=\"idaas-error-code\">IDAAS.SDK.BIND-0999</code></div>")
+			.doesNotContain("<b>This number")
+			.contains("<form id=\"idaas-verify-form\"");
+		// shown once: a reload names the code only
+		String second = errorPage(session, "IDAAS.SDK.BIND-0999");
+		assertThat(second).contains("role=\"alert\">Identity service error IDAAS.SDK.BIND-0999 <code")
+			.doesNotContain("cannot be bound");
+		assertThat(this.idaas.requestCount(IdaasSimulator.BIND_PATH)).as("pages call nobody").isEqualTo(1);
+	}
+
+	@Test
+	void browserFormWhenStarterRefusesThenPageShowsItsLocalizedTextNotTheUrlsText() throws Exception {
+		MockHttpSession session = login(this.idaas.issueSocialBindCode(), "SOCIAL_BIND");
+		this.mvc.perform(form(post("/idaas/bind/code"), session).with(csrf()).param("method", "VERIFY_PHONE")
+			.param("target", this.alice.mobile()).param("captcha_x", "100"))
+			.andExpect(redirectedUrl("/idaas/bind?error&code=IDAAS.SDK.CAPTCHA.0002"));
+		String forged = this.mvc.perform(get("/idaas/bind").session(session).with(requestedSession(session))
+			.param("error", "").param("code", "IDAAS.SDK.CAPTCHA.0002").param("error_msg", "Call 555-0100 now"))
+			.andExpect(status().isOk())
+			.andReturn()
+			.getResponse()
+			.getContentAsString();
+		assertThat(forged).contains("role=\"alert\">Graphic verification code verification failed <code")
+			.doesNotContain("555-0100");
+		assertNoUpstreamCall();
+	}
+
+	@Test
 	void postsWhenHostileInputThenBadRequestWithoutUpstreamCall() throws Exception {
 		MockHttpSession session = login(this.idaas.issueSocialBindCode(), "SOCIAL_BIND");
 		fetchPuzzle(session, "/idaas/bind");
@@ -659,6 +698,15 @@ class IdaasSocialFlowFilterTests {
 	private PendingSocialFlowView pageView(MockHttpSession session, String url) throws Exception {
 		MvcResult result = this.mvc.perform(get(url).session(session).with(requestedSession(session))).andReturn();
 		return (PendingSocialFlowView) result.getRequest().getAttribute(IdaasSocialFlowFilter.PENDING_FLOW_ATTRIBUTE);
+	}
+
+	private String errorPage(MockHttpSession session, String code) throws Exception {
+		return this.mvc.perform(get("/idaas/bind").session(session).with(requestedSession(session))
+			.param("error", "").param("code", code))
+			.andExpect(status().isOk())
+			.andReturn()
+			.getResponse()
+			.getContentAsString(java.nio.charset.StandardCharsets.UTF_8);
 	}
 
 	private void fetchPuzzle(MockHttpSession session, String url) throws Exception {

@@ -8,7 +8,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -16,8 +15,10 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.jspecify.annotations.Nullable;
 
+import dev.idaas.spring.client.IdaasErrorCodes;
 import dev.idaas.spring.client.IdaasErrorMessages;
 import dev.idaas.spring.client.SocialFlowBranch;
+import dev.idaas.spring.web.LastAuthenticationFailure;
 import dev.idaas.spring.web.flow.IdaasSocialFlowFilter;
 import dev.idaas.spring.web.flow.PendingSocialFlowView;
 
@@ -43,8 +44,10 @@ import org.springframework.web.util.HtmlUtils;
  * {@link IdaasSocialFlowResourcesFilter#SLIDER_SCRIPT}, which fills {@code captcha_x}, and a
  * "Send code" button enabled once the piece is dropped;</li>
  * <li>a form posting to {@code {url}} with the verification code;</li>
- * <li>the localized message of {@code ?error&code=..}, a notice after {@code ?sent}, the wrong
- * codes left and, when the last code was sent too recently, when the next one can be sent.</li>
+ * <li>the localized message of {@code ?error&code=..} (for a code the starter does not know,
+ * once, the vendor's own words kept by {@link LastAuthenticationFailure}), a notice after
+ * {@code ?sent}, the wrong codes left and, when the last code was sent too recently, when the
+ * next one can be sent.</li>
  * </ul>
  * Both forms carry the CSRF token. The pending flow is read from the request attribute
  * {@value IdaasSocialFlowFilter#PENDING_FLOW_ATTRIBUTE}, set by the flow endpoints earlier in the
@@ -59,10 +62,6 @@ import org.springframework.web.util.HtmlUtils;
  * @see IdaasSocialFlowResourcesFilter
  */
 public final class IdaasSocialFlowPageGeneratingFilter extends OncePerRequestFilter {
-
-	private static final Pattern ERROR_CODE = Pattern.compile("[A-Za-z0-9._]{1,64}");
-
-	private static final String UNKNOWN_ERROR = "IDAAS.STARTER.UNKNOWN_ERROR";
 
 	private static final List<String> METHODS = List.of("VERIFY_PHONE", "VERIFY_EMAIL");
 
@@ -227,10 +226,13 @@ public final class IdaasSocialFlowPageGeneratingFilter extends OncePerRequestFil
 				return;
 			}
 			String code = this.request.getParameter("code");
-			String errorCode = (code != null && ERROR_CODE.matcher(code).matches()) ? code : UNKNOWN_ERROR;
+			String errorCode = (code != null && IdaasErrorCodes.isWellFormed(code)) ? code
+					: IdaasErrorCodes.UNKNOWN_ERROR;
+			// the vendor's words come from the session, once, never from the URL
+			String vendorMessage = LastAuthenticationFailure.takeVendorMessage(this.request, errorCode);
 			this.html.append("<div id=\"idaas-error\" class=\"alert error\" role=\"alert\">")
 				.append(escape(IdaasSocialFlowPageGeneratingFilter.this.errorMessages.getMessage(errorCode,
-						this.locale)))
+						vendorMessage, this.locale)))
 				.append(" <code id=\"idaas-error-code\">")
 				.append(escape(errorCode))
 				.append("</code></div>\n");

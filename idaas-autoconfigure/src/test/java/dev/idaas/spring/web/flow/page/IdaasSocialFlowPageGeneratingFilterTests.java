@@ -10,12 +10,18 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.idaas.spring.authentication.IdaasAuthenticationException;
+import dev.idaas.spring.client.IdaasErrorCategory;
 import dev.idaas.spring.client.IdaasErrorMessages;
 import dev.idaas.spring.client.SocialFlowBranch;
+import dev.idaas.spring.web.LastAuthenticationFailure;
 import dev.idaas.spring.web.flow.IdaasSocialFlowFilter;
 import dev.idaas.spring.web.flow.PendingSocialFlowView;
 
 import org.springframework.context.support.StaticMessageSource;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpSession;
+import org.springframework.security.web.WebAttributes;
 import org.springframework.security.web.csrf.DefaultCsrfToken;
 import org.springframework.security.web.csrf.CsrfToken;
 import org.springframework.test.web.servlet.MockMvc;
@@ -208,6 +214,64 @@ class IdaasSocialFlowPageGeneratingFilterTests {
 	}
 
 	@Test
+	void getWhenVendorRefusalKeptThenVendorTextEscapedOnceThenStarterText() throws Exception {
+		MockHttpSession session = new MockHttpSession();
+		keepFailure(session, "IDAAS.SDK.BIND-0999", "<b>This number</b> & that one cannot be bound");
+		String first = html(errorPage("IDAAS.SDK.BIND-0999").session(session));
+		assertThat(first).contains("<div id=\"idaas-error\" class=\"alert error\" role=\"alert\">"
+				+ "&lt;b&gt;This number&lt;/b&gt; &amp; that one cannot be bound"
+				+ " <code id=\"idaas-error-code\">IDAAS.SDK.BIND-0999</code></div>")
+			.doesNotContain("<b>This number");
+		assertThat(session.getAttribute(WebAttributes.AUTHENTICATION_EXCEPTION)).as("shown once").isNull();
+		String second = html(errorPage("IDAAS.SDK.BIND-0999").session(session));
+		assertThat(second).contains("<div id=\"idaas-error\" class=\"alert error\" role=\"alert\">"
+				+ "Identity service error IDAAS.SDK.BIND-0999 <code id=\"idaas-error-code\">IDAAS.SDK.BIND-0999</code></div>")
+			.doesNotContain("cannot be bound");
+	}
+
+	@Test
+	void getWhenVendorRefusalKeptAndChineseThenVendorTextAsSent() throws Exception {
+		MockHttpSession session = new MockHttpSession();
+		keepFailure(session, "IDAAS.SDK.BIND.0999", "该手机号已绑定其他Apple账号");
+		String html = html(errorPage("IDAAS.SDK.BIND.0999").session(session).header("Accept-Language", "zh"));
+		assertThat(html).contains("role=\"alert\">该手机号已绑定其他Apple账号 <code id=\"idaas-error-code\">IDAAS.SDK.BIND.0999</code>");
+	}
+
+	@Test
+	void getWhenCodeHasDashThenShownAsItself() throws Exception {
+		String html = html(errorPage("IDAAS.SDK.RISK-0001"));
+		assertThat(html).contains("<div id=\"idaas-error\" class=\"alert error\" role=\"alert\">"
+				+ "Identity service error IDAAS.SDK.RISK-0001 <code id=\"idaas-error-code\">IDAAS.SDK.RISK-0001</code></div>")
+			.doesNotContain("IDAAS.STARTER.UNKNOWN_ERROR");
+	}
+
+	@Test
+	void getWhenUrlCarriesTextThenOnlyTheLocalizedTextOfItsCode() throws Exception {
+		MockHttpSession session = new MockHttpSession();
+		keepFailure(session, "IDAAS.SDK.BIND-0999", "Vendor words for another code");
+		// a known code with a message of the sender's own beside it
+		String known = html(errorPage("IDAAS.SDK.CAPTCHA.0002").session(session)
+			.param("error_msg", "Your account is locked, call 555-0100")
+			.param("message", "Your account is locked, call 555-0100"));
+		assertThat(known).contains("role=\"alert\">Graphic verification code verification failed"
+				+ " <code id=\"idaas-error-code\">IDAAS.SDK.CAPTCHA.0002</code></div>")
+			.doesNotContain("555-0100");
+		// an unknown code: the generic text names it, and nothing else from the URL
+		String unknown = html(errorPage("IDAAS.SDK.RISK-0001").session(session).param("error_msg", "call 555-0100"));
+		assertThat(unknown).contains("role=\"alert\">Identity service error IDAAS.SDK.RISK-0001 <code")
+			.doesNotContain("555-0100")
+			.doesNotContain("Vendor words");
+		// text in the code itself is not a code
+		String forged = html(errorPage("IDAAS.SDK.X Your account is locked, call 555-0100").session(session));
+		assertThat(forged).contains("role=\"alert\">An unexpected error occurred"
+				+ " <code id=\"idaas-error-code\">IDAAS.STARTER.UNKNOWN_ERROR</code></div>")
+			.doesNotContain("555-0100")
+			.doesNotContain("Vendor words");
+		assertThat(session.getAttribute(WebAttributes.AUTHENTICATION_EXCEPTION))
+			.as("kept for the page of its own code").isNotNull();
+	}
+
+	@Test
 	void getWhenTextsAndTokenHoldMarkupThenEscaped() throws Exception {
 		StaticMessageSource texts = new StaticMessageSource();
 		texts.addMessage("idaas.page.bind.title", java.util.Locale.ENGLISH, "<b onclick=\"x()\">Bind & go</b>");
@@ -266,6 +330,22 @@ class IdaasSocialFlowPageGeneratingFilterTests {
 		mvc.perform(page("/idaas/bind", null)).andExpect(status().isOk()).andExpect(content().string("app bind page"));
 		assertThat(mvc.perform(page("/idaas/register", null)).andReturn().getResponse().getContentAsString())
 			.contains("<main id=\"idaas-register-page\">");
+	}
+
+	static MockHttpServletRequestBuilder errorPage(String code) {
+		return page("/idaas/bind", view(SocialFlowBranch.SOCIAL_BIND, List.of("VERIFY_PHONE"), 5, NOW, null))
+			.param("error", "")
+			.param("code", code);
+	}
+
+	/**
+	 * What {@code IdaasSocialFlowFailureHandler} leaves for the page after a vendor refusal.
+	 */
+	static void keepFailure(MockHttpSession session, String code, String vendorMessage) {
+		MockHttpServletRequest failed = new MockHttpServletRequest("POST", "/idaas/bind");
+		failed.setSession(session);
+		LastAuthenticationFailure.save(failed, new IdaasAuthenticationException(code, "refused",
+				IdaasErrorCategory.VENDOR_REFUSED, vendorMessage, null));
 	}
 
 	@RestController
