@@ -17,6 +17,9 @@ import dev.idaas.spring.client.VerificationChannel;
  */
 final class SocialFlows {
 
+	private static final List<String> UNRESTRICTED = List.of(VerificationChannel.SMS.flow(),
+			VerificationChannel.EMAIL.flow());
+
 	private SocialFlows() {
 	}
 
@@ -56,7 +59,26 @@ final class SocialFlows {
 	}
 
 	/**
-	 * Throws unless the tenant allows the channel in this flow.
+	 * The verification methods a flow offers: those of the tenant's list that the starter knows
+	 * ({@code VERIFY_PHONE}, {@code VERIFY_EMAIL}) restrict it; a list naming none of them (the
+	 * login answer's {@code data} was absent, empty, not JSON, or listed only methods the starter
+	 * does not know) means no restriction is known, and both are offered: IDaaS refuses a method
+	 * it does not allow, and its refusal reaches the user. Refusing both would leave the user with
+	 * no way to finish.
+	 * @param flows the tenant's list, as IDaaS answered it
+	 * @return the list when it names a known method, else {@code [VERIFY_PHONE, VERIFY_EMAIL]}
+	 */
+	static List<String> offered(List<String> flows) {
+		for (String flow : flows) {
+			if (VerificationChannel.fromFlow(flow) != null) {
+				return flows;
+			}
+		}
+		return UNRESTRICTED;
+	}
+
+	/**
+	 * Throws unless the flow offers the channel (see {@link #offered(List)}).
 	 */
 	static void requireAllowed(PendingSocialFlow flow, VerificationChannel channel) {
 		for (String allowed : flow.flows()) {
