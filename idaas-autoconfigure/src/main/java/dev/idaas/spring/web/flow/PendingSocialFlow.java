@@ -27,9 +27,9 @@ import org.springframework.util.Assert;
  * @param branch which flow
  * @param stateToken the IDaaS state token
  * @param flows the verification methods the tenant allows ({@code VERIFY_PHONE} only for a
- * second factor); a list naming neither {@code VERIFY_PHONE} nor {@code VERIFY_EMAIL} (IDaaS
- * said nothing usable) becomes both: no restriction is known, IDaaS refuses what it does not
- * allow
+ * second factor), as the starter spells them, without methods it cannot send; a list naming
+ * neither {@code VERIFY_PHONE} nor {@code VERIFY_EMAIL} (IDaaS said nothing usable) becomes
+ * both: no restriction is known, IDaaS refuses what it does not allow
  * @param createdAt when the flow started
  * @param appleUserName the name Apple sent on the first sign-in, or {@code null}
  * @param subject a stable id of the Apple sign-in the flow belongs to (a hash of the first

@@ -1,5 +1,6 @@
 package dev.idaas.spring.web.flow;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.servlet.http.HttpServletRequest;
@@ -64,17 +65,20 @@ final class SocialFlows {
 	 * login answer's {@code data} was absent, empty, not JSON, or listed only methods the starter
 	 * does not know) means no restriction is known, and both are offered: IDaaS refuses a method
 	 * it does not allow, and its refusal reaches the user. Refusing both would leave the user with
-	 * no way to finish.
+	 * no way to finish. Known methods are spelled as the starter's endpoints take them
+	 * ({@code " verify_phone"} is {@code VERIFY_PHONE}); methods it cannot send are left out.
 	 * @param flows the tenant's list, as IDaaS answered it
-	 * @return the list when it names a known method, else {@code [VERIFY_PHONE, VERIFY_EMAIL]}
+	 * @return the known methods of the list, in its order, else {@code [VERIFY_PHONE, VERIFY_EMAIL]}
 	 */
 	static List<String> offered(List<String> flows) {
+		List<String> offered = new ArrayList<>(2);
 		for (String flow : flows) {
-			if (VerificationChannel.fromFlow(flow) != null) {
-				return flows;
+			VerificationChannel channel = VerificationChannel.fromFlow(flow);
+			if (channel != null && !offered.contains(channel.flow())) {
+				offered.add(channel.flow());
 			}
 		}
-		return UNRESTRICTED;
+		return offered.isEmpty() ? UNRESTRICTED : offered;
 	}
 
 	/**
