@@ -27,16 +27,20 @@ import org.springframework.util.Assert;
  * Finishes a pending {@code SOCIAL_BIND}, {@code USER_REGISTER} or {@code MFA_AUTH} flow with
  * the code the user entered ({@code social/bind}, {@code social/register-bind},
  * {@code mfa/sms} or {@code mfa/email}) and signs the user in exactly as a {@code SUCCESS} Apple
- * login does: the id_token (obtained with one refresh call when IDaaS answered none) is
- * verified by the {@link IdaasAuthenticationTokenFactory} and an
- * {@link IdaasAuthenticationToken} is returned.
+ * login does: the id_token is verified by the {@link IdaasAuthenticationTokenFactory} and an
+ * {@link IdaasAuthenticationToken} is returned. When the finish answered no {@code id_token} or
+ * no usable {@code expire} (both seen in the vendor's examples), one refresh call obtains them:
+ * its answer carries both, so the session token's lifetime is IDaaS's, never a guess.
  * <p>
  * A bind or register answered {@code MFA_AUTH} throws an {@link IdaasSocialFlowRequiredException}
  * for the second-factor flow that follows. A state token IDaaS no longer knows
  * ({@code COMMON.1007}), {@code ACCESS_DENIED}, or a failure after IDaaS accepted the code (the
- * state token is spent) throw an {@link IdaasSocialFlowEndedException}; any other error (a
- * wrong code, {@code CAPTCHA.0007}, among them) an {@link IdaasAuthenticationException} with the
- * IDaaS code. The finish call is never repeated.
+ * state token is spent) throw an {@link IdaasSocialFlowEndedException}; when the reason is an
+ * answer that could not be understood (a 2xx finish answer that is truncated or lacks a
+ * {@code session_token}, or such a refresh answer) its code is
+ * {@link IdaasErrorCodes#FLOW_ENDED}, so the user is told to sign in again rather than to retry
+ * a flow IDaaS has closed. Any other error (a wrong code, {@code CAPTCHA.0007}, among them) is an
+ * {@link IdaasAuthenticationException} with the IDaaS code. The finish call is never repeated.
  *
  * @author idaas-spring-boot-starter
  * @since 0.1
@@ -81,6 +85,11 @@ public final class IdaasSocialFlowAuthenticationProvider implements Authenticati
 			if (IdaasErrorCodes.STATE_TOKEN_INVALID.equals(ex.getErrorCode())) {
 				throw new IdaasSocialFlowEndedException(ex.getErrorCode(), describe(ex), ex.getCategory(), ex);
 			}
+			if (ex.getCategory() == IdaasErrorCategory.PROTOCOL && ex.getHttpStatus() >= 200
+					&& ex.getHttpStatus() <= 299) {
+				// IDaaS answered success but unreadably: the state token is spent, a retry cannot work
+				throw flowEnded(ex);
+			}
 			throw new IdaasAuthenticationException(ex.getErrorCode(), describe(ex), ex.getCategory(), ex);
 		}
 		if (result instanceof SocialFlowResult.SecondFactorRequired secondFactor) {
@@ -100,6 +109,9 @@ public final class IdaasSocialFlowAuthenticationProvider implements Authenticati
 			return token;
 		}
 		catch (IdaasApiException ex) {
+			if (ex.getCategory() == IdaasErrorCategory.PROTOCOL) {
+				throw flowEnded(ex);
+			}
 			throw new IdaasSocialFlowEndedException(ex.getErrorCode(), describe(ex), ex.getCategory(), ex);
 		}
 		catch (IdaasAuthenticationException ex) {
@@ -124,7 +136,7 @@ public final class IdaasSocialFlowAuthenticationProvider implements Authenticati
 		String idToken = success.idToken();
 		String sessionToken = success.sessionToken();
 		Duration expiresIn = success.sessionExpiresIn();
-		if (idToken == null) {
+		if (idToken == null || expiresIn == null) {
 			DeviceContext device = request.getDevice();
 			TokenRefreshResult refreshed = this.client.refreshIdToken(sessionToken, device);
 			idToken = refreshed.idToken();
@@ -132,6 +144,12 @@ public final class IdaasSocialFlowAuthenticationProvider implements Authenticati
 			expiresIn = refreshed.sessionExpiresIn();
 		}
 		return this.tokenFactory.signIn(idToken, sessionToken, expiresIn, request.getAppleUserName());
+	}
+
+	private static IdaasSocialFlowEndedException flowEnded(IdaasApiException ex) {
+		return new IdaasSocialFlowEndedException(IdaasErrorCodes.FLOW_ENDED,
+				"IDaaS took the code but its answer could not be understood (" + ex.getErrorCode() + ")",
+				IdaasErrorCategory.PROTOCOL, ex);
 	}
 
 	private static String describe(IdaasApiException ex) {

@@ -47,7 +47,8 @@ public sealed interface AppleLoginResult {
 	 * @param branch which flow follows
 	 * @param stateToken the state token carrying the pending flow; never sent to a browser
 	 * @param flows the verification methods the tenant allows, as sent (e.g.
-	 * {@code VERIFY_PHONE}, {@code VERIFY_EMAIL}); may be empty
+	 * {@code VERIFY_PHONE}, {@code VERIFY_EMAIL}); empty when {@code data} was absent, empty or
+	 * not JSON, which means "no restriction known", not "nothing allowed"
 	 */
 	record PendingSocialFlow(SocialFlowBranch branch, String stateToken, List<String> flows)
 			implements AppleLoginResult {

@@ -200,8 +200,11 @@ final class IdaasApiExchange {
 	}
 
 	/**
-	 * Sends a {@code POST} whose success is a 2xx with any body: empty, {@code {}} or any JSON
-	 * (an error body is still an error). Answers an empty object when the body is not an object.
+	 * Sends a {@code POST} whose success is a 2xx with any body that is not a JSON
+	 * {@code error_code}: empty, {@code {}}, any other JSON, or text such as {@code OK} (the
+	 * contract documents an empty body, gateways and editions vary; the call did its work). A JSON
+	 * {@code error_code}, a 5xx, 429 or other non-2xx status is still an error. Answers an empty
+	 * object when the body is not a JSON object.
 	 */
 	ObjectNode executeAcceptingAnyBody(String path, Map<String, String> headers, byte[] body,
 			boolean retryWhenSent) {
@@ -352,7 +355,8 @@ final class IdaasApiExchange {
 		byte[] body = readBody(response, status);
 		JsonNode json = parse(body);
 		failIfNotSuccess(status, json);
-		if (anyBody && (body.length == 0 || isBlank(body) || json != null)) {
+		if (anyBody) {
+			// a 2xx that is not an error_code: done, whatever else the body says
 			return new Answer(status, (json instanceof ObjectNode object) ? object : this.jsonMapper.createObjectNode());
 		}
 		if (!(json instanceof ObjectNode object)) {
@@ -360,15 +364,6 @@ final class IdaasApiExchange {
 					(body.length == 0) ? "empty body" : "body is not a JSON object", null);
 		}
 		return new Answer(status, object);
-	}
-
-	private static boolean isBlank(byte[] body) {
-		for (byte b : body) {
-			if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
-				return false;
-			}
-		}
-		return true;
 	}
 
 	private byte[] readBody(ClientHttpResponse response, int status) throws IOException {
@@ -427,6 +422,19 @@ final class IdaasApiExchange {
 	}
 
 	Duration expire(ObjectNode answer) {
+		Duration expire = optionalExpire(answer);
+		if (expire == null) {
+			throw failure(IdaasErrorCodes.MALFORMED_RESPONSE, IdaasErrorCategory.PROTOCOL, 200, null, null,
+					"no valid expire", null);
+		}
+		return expire;
+	}
+
+	/**
+	 * The {@code expire} seconds of an answer (a number, or a number in a string), or
+	 * {@code null} when it is absent, negative or not a number.
+	 */
+	static @Nullable Duration optionalExpire(ObjectNode answer) {
 		JsonNode expire = answer.get("expire");
 		if (expire != null && expire.isNumber() && expire.canConvertToLong() && expire.longValue() >= 0) {
 			return Duration.ofSeconds(expire.longValue());
@@ -439,11 +447,10 @@ final class IdaasApiExchange {
 				}
 			}
 			catch (NumberFormatException ex) {
-				// fall through to the protocol error
+				// not a usable expire
 			}
 		}
-		throw failure(IdaasErrorCodes.MALFORMED_RESPONSE, IdaasErrorCategory.PROTOCOL, 200, null, null,
-				"no valid expire", null);
+		return null;
 	}
 
 	String requiredText(ObjectNode answer, String field) {

@@ -155,6 +155,13 @@ public final class IdaasErrorCodes {
 	public static final String FLOW_EXPIRED = "IDAAS.STARTER.FLOW_EXPIRED";
 
 	/**
+	 * IDaaS took the verification code (the state token is spent) but its answer, or the
+	 * id_token refresh that follows it, could not be understood: the pending flow was ended and
+	 * the user must sign in again. The unintelligible answer is kept as the cause.
+	 */
+	public static final String FLOW_ENDED = "IDAAS.STARTER.FLOW_ENDED";
+
+	/**
 	 * There is no pending bind or register flow for this browser, or it is of the other branch.
 	 */
 	public static final String NO_PENDING_FLOW = "IDAAS.STARTER.NO_PENDING_FLOW";

@@ -41,7 +41,8 @@ public interface IdaasSocialFlowClient {
 	 * Sends a verification code ({@code POST /api/v2/sdk/sms/send} or
 	 * {@code /api/v2/sdk/email/send}, body
 	 * {@code {"mobile"|"email":..,"type":..,"captcha_token":..}}). IDaaS answers a code that went
-	 * out with 200 and an empty body.
+	 * out with 200 and an empty body; any 2xx whose body is not a JSON {@code error_code} (e.g.
+	 * {@code {}} or {@code OK}) counts as sent too.
 	 * @param channel SMS or email
 	 * @param target the phone number or email address
 	 * @param purpose the {@code type}; its channel must be {@code channel}
@@ -62,7 +63,7 @@ public interface IdaasSocialFlowClient {
 	 * @param target the phone number or email address the code was sent to
 	 * @param verifyCode the code the user entered
 	 * @param device the end user's device facts
-	 * @return signed in (with or without an id_token), a second factor required, or denied
+	 * @return signed in (with or without an id_token and its lifetime), a second factor required, or denied
 	 * @throws IdaasApiException when the input is malformed (nothing sent), IDaaS answers with an
 	 * error ({@code CAPTCHA.0007} wrong code, {@code COMMON.1007} unknown or expired state token)
 	 * or cannot be reached
@@ -79,7 +80,7 @@ public interface IdaasSocialFlowClient {
 	 * @param target the phone number or email address the code was sent to
 	 * @param verifyCode the code the user entered
 	 * @param device the end user's device facts
-	 * @return signed in (with or without an id_token), a second factor required, or denied
+	 * @return signed in (with or without an id_token and its lifetime), a second factor required, or denied
 	 * @throws IdaasApiException when the input is malformed (nothing sent), IDaaS answers with an
 	 * error or cannot be reached
 	 */

@@ -37,7 +37,8 @@ import org.springframework.web.client.RestClient;
  * message.
  * <p>
  * <b>Answers.</b> Parsed leniently: {@code status} is trimmed and compared ignoring case,
- * {@code data} may be a JSON document inside a string, absent, empty or garbage (then no flows),
+ * {@code data} may be a JSON document inside a string, absent, empty or garbage (then no flows:
+ * the web flow reads that as "no restriction known" and offers both methods),
  * unknown fields are ignored. A body larger than 1 MiB is never buffered and is a
  * {@link IdaasErrorCategory#PROTOCOL} error. An {@code error_code} in the body is an error
  * whatever the HTTP status (even 200); a known code decides the category, an unknown code is kept

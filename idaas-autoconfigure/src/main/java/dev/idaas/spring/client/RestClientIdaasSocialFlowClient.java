@@ -25,10 +25,12 @@ import org.springframework.web.client.RestClient;
  * characters ({@link IdaasErrorCodes#INVALID_HEADER}). No value ever appears in an exception
  * message or a log line.
  * <p>
- * <b>Answers.</b> A code send is done when IDaaS answers 2xx with an empty body, {@code {}} or
- * any JSON without an {@code error_code}. A bind, register-and-bind or second-factor answer is
+ * <b>Answers.</b> A code send is done when IDaaS answers 2xx with any body but a JSON
+ * {@code error_code}: empty (as documented), {@code {}}, any other JSON, or text such as
+ * {@code OK}. A bind, register-and-bind or second-factor answer is
  * read leniently: {@code status} trimmed and compared ignoring case, and absent when a
- * {@code session_token} came (the vendor's examples omit it); {@code id_token} optional;
+ * {@code session_token} came (the vendor's examples omit it); {@code id_token} and
+ * {@code expire} optional (see {@link SocialFlowResult.Authenticated});
  * {@code MFA_AUTH} with a {@code state_token} asks for a second factor (a second-factor answer
  * asking for another one is a {@link IdaasErrorCategory#PROTOCOL} error).
  * <p>
@@ -177,7 +179,7 @@ public final class RestClientIdaasSocialFlowClient implements IdaasSocialFlowCli
 		body.put(channel.targetField(), validTarget);
 		body.put("type", purpose.name());
 		body.put("captcha_token", validCaptchaToken);
-		// 200 with an empty body (or {} or any JSON) is "sent"; a send that reached IDaaS is never
+		// a 2xx without an error_code is "sent", whatever its body; a send that reached IDaaS is never
 		// repeated: the user might get two codes, and the captcha_token is spent
 		this.exchange.executeAcceptingAnyBody(channel.sendPath(), headers,
 				this.exchange.jsonMapper().writeValueAsBytes(body), false);
@@ -246,7 +248,9 @@ public final class RestClientIdaasSocialFlowClient implements IdaasSocialFlowCli
 			case "SUCCESS" -> {
 				String sessionToken = this.exchange.requiredText(answer, "session_token");
 				String idToken = IdaasApiExchange.text(answer, "id_token");
-				return new SocialFlowResult.Authenticated(sessionToken, this.exchange.expire(answer),
+				// the state token is spent: an answer without a usable expire is taken, and the
+				// caller refreshes for it rather than failing a flow that can no longer be retried
+				return new SocialFlowResult.Authenticated(sessionToken, IdaasApiExchange.optionalExpire(answer),
 						(idToken != null) ? idToken.strip() : null);
 			}
 			case "MFA_AUTH" -> {

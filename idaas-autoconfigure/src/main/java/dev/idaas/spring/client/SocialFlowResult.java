@@ -21,13 +21,16 @@ public sealed interface SocialFlowResult {
 	/**
 	 * {@code status: SUCCESS}, or no {@code status} at all with a session token (the vendor's
 	 * examples omit it): the user is signed in. One published bind example has no
-	 * {@code id_token}: obtain one with {@link IdaasClient#refreshIdToken(String, DeviceContext)}.
+	 * {@code id_token}, and an answer may lack a usable {@code expire}: then obtain both with
+	 * {@link IdaasClient#refreshIdToken(String, DeviceContext)}, whose answer carries them (the
+	 * state token is spent by now, so the answer is taken as it is rather than refused).
 	 *
 	 * @param sessionToken the session token
-	 * @param sessionExpiresIn how long the session token stays valid
+	 * @param sessionExpiresIn how long the session token stays valid, or {@code null} when IDaaS
+	 * answered no usable {@code expire}
 	 * @param idToken the id_token JWT (not yet verified), or {@code null} when none was answered
 	 */
-	record Authenticated(String sessionToken, Duration sessionExpiresIn,
+	record Authenticated(String sessionToken, @Nullable Duration sessionExpiresIn,
 			@Nullable String idToken) implements SocialFlowResult {
 
 		/**
@@ -35,7 +38,6 @@ public sealed interface SocialFlowResult {
 		 */
 		public Authenticated {
 			Assert.hasText(sessionToken, "sessionToken cannot be empty");
-			Assert.notNull(sessionExpiresIn, "sessionExpiresIn cannot be null");
 			if (idToken != null && idToken.isBlank()) {
 				idToken = null;
 			}

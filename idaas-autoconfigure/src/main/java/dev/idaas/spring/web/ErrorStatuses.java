@@ -33,7 +33,8 @@ public final class ErrorStatuses {
 			return HttpStatus.UNAUTHORIZED;
 		}
 		return switch (idaas.getErrorCode()) {
-			case IdaasErrorCodes.FLOW_EXPIRED, IdaasErrorCodes.TOO_MANY_ATTEMPTS, IdaasErrorCodes.STATE_TOKEN_INVALID ->
+			case IdaasErrorCodes.FLOW_EXPIRED, IdaasErrorCodes.FLOW_ENDED, IdaasErrorCodes.TOO_MANY_ATTEMPTS,
+					IdaasErrorCodes.STATE_TOKEN_INVALID ->
 				HttpStatus.GONE;
 			case IdaasErrorCodes.NO_PENDING_FLOW, IdaasErrorCodes.USER_ALREADY_EXISTS -> HttpStatus.CONFLICT;
 			case IdaasErrorCodes.METHOD_NOT_ALLOWED -> HttpStatus.FORBIDDEN;

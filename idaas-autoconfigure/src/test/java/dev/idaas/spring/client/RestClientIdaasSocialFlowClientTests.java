@@ -429,16 +429,51 @@ class RestClientIdaasSocialFlowClientTests {
 		assertThat(this.server.getRequestCount()).isEqualTo(1);
 	}
 
-	@Test
-	void sendVerificationCodeWhen200WithHtmlThenProtocolError() {
-		this.server.enqueue(new MockResponse.Builder().code(200)
-			.addHeader("Content-Type", "text/html")
-			.body("<html>login</html>")
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', textBlock = """
+			200 | text/plain       | OK
+			200 | text/html        | <html>sent</html>
+			201 | application/json | success
+			202 | text/plain       | 发送成功
+			""")
+	void sendVerificationCodeWhen2xxWithTextBodyThenSent(int code, String contentType, String body) {
+		this.server.enqueue(new MockResponse.Builder().code(code)
+			.addHeader("Content-Type", contentType)
+			.body(body)
+			.build());
+		serverClient().sendVerificationCode(VerificationChannel.SMS, "13800000001", VerificationPurpose.BIND_MOBILE_SMS,
+				"captcha", DEVICE);
+		assertThat(this.server.getRequestCount()).isEqualTo(1);
+	}
+
+	@ParameterizedTest
+	@ValueSource(ints = { 200, 400 })
+	void sendVerificationCodeWhenJsonErrorCodeThenFailsWhateverTheStatus(int code) {
+		this.server.enqueue(new MockResponse.Builder().code(code)
+			.addHeader("Content-Type", "text/plain")
+			.body(errorBody("IDAAS.SDK.CAPTCHA.0006", "Failed to send the verification code"))
 			.build());
 		assertThatExceptionOfType(IdaasApiException.class)
-			.isThrownBy(() -> serverClient().sendVerificationCode(VerificationChannel.SMS, "13800000001",
-					VerificationPurpose.BIND_MOBILE_SMS, "captcha", DEVICE))
-			.satisfies((ex) -> assertThat(ex.getCategory()).isEqualTo(IdaasErrorCategory.PROTOCOL));
+			.isThrownBy(() -> serverClient().sendVerificationCode(VerificationChannel.EMAIL, "a@example.com",
+					VerificationPurpose.BIND_EMAIL_EMS, "captcha", DEVICE))
+			.satisfies((ex) -> {
+				assertThat(ex.getErrorCode()).isEqualTo(IdaasErrorCodes.CODE_NOT_SENT);
+				assertThat(ex.getHttpStatus()).isEqualTo(code);
+			});
+		assertThat(this.server.getRequestCount()).isEqualTo(1);
+	}
+
+	@Test
+	void sendVerificationCodeWhen3xxOr4xxWithTextThenNotSent() {
+		this.server.enqueue(new MockResponse.Builder().code(302).addHeader("Location", "/login").body("OK").build());
+		this.server.enqueue(new MockResponse.Builder().code(404).addHeader("Content-Type", "text/plain").body("OK").build());
+		for (int i = 0; i < 2; i++) {
+			assertThatExceptionOfType(IdaasApiException.class)
+				.isThrownBy(() -> serverClient().sendVerificationCode(VerificationChannel.SMS, "13800000001",
+						VerificationPurpose.BIND_MOBILE_SMS, "captcha", DEVICE))
+				.satisfies((ex) -> assertThat(ex.getCategory()).isEqualTo(IdaasErrorCategory.PROTOCOL));
+		}
+		assertThat(this.server.getRequestCount()).isEqualTo(2);
 	}
 
 	@Test
@@ -494,6 +529,20 @@ class RestClientIdaasSocialFlowClientTests {
 			.isEqualTo(new SocialFlowResult.Authenticated(SESSION_TOKEN, Duration.ofSeconds(60), null));
 	}
 
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', textBlock = """
+			{"session_token":"%s"}                                                |
+			{"status":"SUCCESS","session_token":"%s","expire":"soon"}             |
+			{"status":"SUCCESS","session_token":"%s","expire":-1}                 |
+			{"status":"SUCCESS","session_token":"%s","expire":null,"id_token":"h.p.s"} | h.p.s
+			""")
+	void bindWhenSessionTokenWithoutUsableExpireThenAuthenticatedWithoutExpire(String body, String idToken) {
+		enqueue(200, body.formatted(SESSION_TOKEN));
+		assertThat(serverClient().bind(STATE_TOKEN, VerificationChannel.SMS, "13800000001", "123456", DEVICE))
+			.isEqualTo(new SocialFlowResult.Authenticated(SESSION_TOKEN, null, idToken));
+		assertThat(this.server.getRequestCount()).isEqualTo(1);
+	}
+
 	@Test
 	void bindWhenMfaAuthThenSecondFactorRequiredWithNewStateToken() {
 		enqueue(200, "{\"status\":\" MFA_AUTH\",\"state_token\":\"second-step\"}");
@@ -510,7 +559,7 @@ class RestClientIdaasSocialFlowClientTests {
 
 	@ParameterizedTest
 	@ValueSource(strings = { "{\"status\":\"MFA_AUTH\"}", "{\"status\":\"LOCKED\",\"session_token\":\"s\",\"expire\":1}",
-			"{\"expire\":60}", "{\"status\":\"SUCCESS\",\"expire\":60}", "{\"session_token\":\"s\"}" })
+			"{\"expire\":60}", "{\"status\":\"SUCCESS\",\"expire\":60}", "{\"status\":\"SUCCESS\"}" })
 	void bindWhenAnswerIncompleteOrUnknownStatusThenProtocolError(String body) {
 		enqueue(200, body);
 		assertThatExceptionOfType(IdaasApiException.class)

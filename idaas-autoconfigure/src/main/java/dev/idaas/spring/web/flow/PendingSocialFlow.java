@@ -27,7 +27,9 @@ import org.springframework.util.Assert;
  * @param branch which flow
  * @param stateToken the IDaaS state token
  * @param flows the verification methods the tenant allows ({@code VERIFY_PHONE} only for a
- * second factor)
+ * second factor), as the starter spells them, without methods it cannot send; a list naming
+ * neither {@code VERIFY_PHONE} nor {@code VERIFY_EMAIL} (IDaaS said nothing usable) becomes
+ * both: no restriction is known, IDaaS refuses what it does not allow
  * @param createdAt when the flow started
  * @param appleUserName the name Apple sent on the first sign-in, or {@code null}
  * @param subject a stable id of the Apple sign-in the flow belongs to (a hash of the first
@@ -66,6 +68,7 @@ public record PendingSocialFlow(SocialFlowBranch branch, String stateToken, List
 		Assert.notNull(branch, "branch cannot be null");
 		Assert.hasText(stateToken, "stateToken cannot be empty");
 		Assert.notNull(createdAt, "createdAt cannot be null");
+		Assert.notNull(flows, "flows cannot be null");
 		if (subject == null || subject.isBlank()) {
 			subject = subjectOf(stateToken);
 		}
@@ -74,7 +77,7 @@ public record PendingSocialFlow(SocialFlowBranch branch, String stateToken, List
 		Assert.isTrue(branch != SocialFlowBranch.MFA_AUTH || mobileOnFile != null,
 				"a second-factor flow needs the number on file");
 		// a JDK list type that a session stored as JSON can read back (List.copyOf's cannot)
-		flows = Collections.unmodifiableList(new ArrayList<>(flows));
+		flows = Collections.unmodifiableList(new ArrayList<>(SocialFlows.offered(flows)));
 	}
 
 	/**

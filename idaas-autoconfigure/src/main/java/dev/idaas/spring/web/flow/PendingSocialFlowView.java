@@ -17,7 +17,9 @@ import org.springframework.util.Assert;
  * to the flow pages as the request attribute {@value IdaasSocialFlowFilter#PENDING_FLOW_ATTRIBUTE}.
  *
  * @param branch which flow
- * @param flows the allowed methods, e.g. {@code VERIFY_PHONE}, {@code VERIFY_EMAIL}
+ * @param flows the allowed methods, e.g. {@code VERIFY_PHONE}, {@code VERIFY_EMAIL} (other
+ * values are left out); a list naming neither (the tenant's list was absent, empty or unknown)
+ * becomes both
  * @param expiresAt when the flow stops being usable
  * @param attemptsRemaining how many wrong verification codes may still be entered
  * @param canResendAt the earliest instant at which a verification code is sent; in the past when
@@ -39,7 +41,7 @@ public record PendingSocialFlowView(SocialFlowBranch branch, List<String> flows,
 		Assert.notNull(flows, "flows cannot be null");
 		Assert.notNull(expiresAt, "expiresAt cannot be null");
 		Assert.notNull(canResendAt, "canResendAt cannot be null");
-		flows = List.copyOf(flows);
+		flows = List.copyOf(SocialFlows.offered(flows));
 	}
 
 	/**

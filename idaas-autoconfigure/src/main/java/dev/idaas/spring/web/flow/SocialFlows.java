@@ -1,5 +1,6 @@
 package dev.idaas.spring.web.flow;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.servlet.http.HttpServletRequest;
@@ -16,6 +17,9 @@ import dev.idaas.spring.client.VerificationChannel;
  * its verification codes are limited under.
  */
 final class SocialFlows {
+
+	private static final List<String> UNRESTRICTED = List.of(VerificationChannel.SMS.flow(),
+			VerificationChannel.EMAIL.flow());
 
 	private SocialFlows() {
 	}
@@ -56,7 +60,29 @@ final class SocialFlows {
 	}
 
 	/**
-	 * Throws unless the tenant allows the channel in this flow.
+	 * The verification methods a flow offers: those of the tenant's list that the starter knows
+	 * ({@code VERIFY_PHONE}, {@code VERIFY_EMAIL}) restrict it; a list naming none of them (the
+	 * login answer's {@code data} was absent, empty, not JSON, or listed only methods the starter
+	 * does not know) means no restriction is known, and both are offered: IDaaS refuses a method
+	 * it does not allow, and its refusal reaches the user. Refusing both would leave the user with
+	 * no way to finish. Known methods are spelled as the starter's endpoints take them
+	 * ({@code " verify_phone"} is {@code VERIFY_PHONE}); methods it cannot send are left out.
+	 * @param flows the tenant's list, as IDaaS answered it
+	 * @return the known methods of the list, in its order, else {@code [VERIFY_PHONE, VERIFY_EMAIL]}
+	 */
+	static List<String> offered(List<String> flows) {
+		List<String> offered = new ArrayList<>(2);
+		for (String flow : flows) {
+			VerificationChannel channel = VerificationChannel.fromFlow(flow);
+			if (channel != null && !offered.contains(channel.flow())) {
+				offered.add(channel.flow());
+			}
+		}
+		return offered.isEmpty() ? UNRESTRICTED : offered;
+	}
+
+	/**
+	 * Throws unless the flow offers the channel (see {@link #offered(List)}).
 	 */
 	static void requireAllowed(PendingSocialFlow flow, VerificationChannel channel) {
 		for (String allowed : flow.flows()) {

@@ -70,11 +70,7 @@ public final class VerificationLimitKeys {
 			return value;
 		}
 		// a phone number: the same digits however they are written
-		String digits = value.replaceAll("[\\s\\-().]", "");
-		if (digits.startsWith("+")) {
-			return digits.substring(1);
-		}
-		return digits.startsWith("00") ? digits.substring(2) : digits;
+		return PhoneNumbers.keyOf(value);
 	}
 
 	private static String key(Scope scope, String value) {

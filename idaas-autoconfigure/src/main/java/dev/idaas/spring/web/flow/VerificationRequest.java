@@ -21,7 +21,8 @@ import org.springframework.util.Assert;
  * The fields of a flow request ({@code POST {url}/code}, {@code POST {url}}), read from a form
  * or from a JSON body ({@code application/json}, at most 4 KiB), and the one place where they
  * are checked before anything else happens: {@code method} ({@code VERIFY_PHONE} or
- * {@code VERIFY_EMAIL}), {@code target} (a phone number or email address), {@code verify_code}
+ * {@code VERIFY_EMAIL}), {@code target} (a phone number, as people write it, or an email
+ * address; see {@link #target(VerificationChannel)}), {@code verify_code}
  * (4 to 12 letters or digits) and {@code captcha_x} (a finite number within the puzzle's
  * width). Every field is at most a few hundred printable ASCII characters; a field given twice
  * in a form is refused. A bad field throws {@link IdaasErrorCodes#INVALID_VERIFICATION}
@@ -46,8 +47,6 @@ public record VerificationRequest(@Nullable String method, @Nullable String targ
 	static final int MAX_VERIFY_CODE_LENGTH = 32;
 
 	static final int MAX_CAPTCHA_X_LENGTH = 32;
-
-	private static final Pattern PHONE = Pattern.compile("\\+?[0-9]{5,20}");
 
 	private static final Pattern EMAIL = Pattern.compile("[A-Za-z0-9._%+'-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}"
 			+ "[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+");
@@ -90,19 +89,28 @@ public record VerificationRequest(@Nullable String method, @Nullable String targ
 	}
 
 	/**
-	 * The target, checked against the channel's format.
+	 * The target, checked against the channel's format and, for a phone number, normalised as it
+	 * is sent to IDaaS: spaces, dashes, dots and parentheses between the digits are accepted and
+	 * dropped, a leading {@code +} is kept ({@code +86 138-0013-8000} gives
+	 * {@code +8613800138000}, {@code (010) 1234.5678} gives {@code 01012345678}), 5 to 20
+	 * digits; letters and other characters are refused. A flow is finished with the target its
+	 * code went to, compared in this normalised form.
 	 * @param channel how the code travels
-	 * @return the phone number or email address, stripped
+	 * @return the phone number ({@code +digits} or {@code digits}) or email address, stripped
 	 * @throws IdaasAuthenticationException when missing or malformed
 	 */
 	public String target(VerificationChannel channel) {
 		Assert.notNull(channel, "channel cannot be null");
 		String target = required(this.target, "target");
-		boolean valid = (channel == VerificationChannel.SMS) ? PHONE.matcher(target).matches()
-				: EMAIL.matcher(target).matches();
-		if (!valid) {
-			throw invalid((channel == VerificationChannel.SMS) ? "The phone number is malformed"
-					: "The email address is malformed");
+		if (channel == VerificationChannel.SMS) {
+			String number = PhoneNumbers.normalize(target);
+			if (number == null) {
+				throw invalid("The phone number is malformed");
+			}
+			return number;
+		}
+		if (!EMAIL.matcher(target).matches()) {
+			throw invalid("The email address is malformed");
 		}
 		return target;
 	}

@@ -6,6 +6,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import dev.idaas.spring.client.SocialFlowBranch;
+import dev.idaas.spring.client.VerificationChannel;
 
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.security.authentication.AuthenticationManager;
@@ -38,6 +39,26 @@ class SocialFlowsTests {
 		request.setRemoteAddr(" ");
 		assertThat(SocialFlows.limitKeys(this.flow, "+8613800000001", request))
 			.isEqualTo(VerificationLimitKeys.of("+8613800000001", "apple-subject", "unknown"));
+	}
+
+	@Test
+	void offeredWhenTenantListNamesNoKnownMethodThenBothElseTheKnownOnesSpelledAsTheStarterTakesThem() {
+		List<String> both = List.of("VERIFY_PHONE", "VERIFY_EMAIL");
+		assertThat(SocialFlows.offered(List.of())).isEqualTo(both);
+		assertThat(SocialFlows.offered(List.of("VERIFY_WECHAT", " "))).isEqualTo(both);
+		assertThat(SocialFlows.offered(List.of("VERIFY_WECHAT", " verify_email", "VERIFY_EMAIL")))
+			.isEqualTo(List.of("VERIFY_EMAIL"));
+		assertThat(SocialFlows.offered(List.of("VERIFY_EMAIL", "VERIFY_PHONE")))
+			.isEqualTo(List.of("VERIFY_EMAIL", "VERIFY_PHONE"));
+		PendingSocialFlow unknown = PendingSocialFlow.started(SocialFlowBranch.USER_REGISTER, "state-token", List.of(),
+				Instant.parse("2026-01-01T00:00:00Z"), null, null);
+		assertThat(unknown.flows()).isEqualTo(both);
+		assertThatNoException().isThrownBy(() -> SocialFlows.requireAllowed(unknown, VerificationChannel.SMS));
+		assertThatNoException().isThrownBy(() -> SocialFlows.requireAllowed(unknown, VerificationChannel.EMAIL));
+		PendingSocialFlowView view = new PendingSocialFlowView(SocialFlowBranch.SOCIAL_BIND, List.of(" verify_phone"),
+				Instant.parse("2026-01-01T00:10:00Z"), 5, Instant.parse("2026-01-01T00:00:00Z"), null);
+		assertThat(view.allows("VERIFY_PHONE")).isTrue();
+		assertThat(view.allows("VERIFY_EMAIL")).isFalse();
 	}
 
 	@Test

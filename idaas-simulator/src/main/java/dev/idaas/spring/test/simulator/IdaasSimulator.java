@@ -95,6 +95,10 @@ import org.springframework.test.context.DynamicPropertyRegistry;
  * spends it too); a {@code captcha_token} sends one code, to its {@code sender} only, within
  * {@link #captchaTtl(Duration) 2 minutes}; otherwise {@code CAPTCHA.0002}.</li>
  * <li>Code sending answers 200 with an empty body, as the vendor documents.</li>
+ * <li>{@code SOCIAL_BIND} and {@code USER_REGISTER} login answers carry {@code data} as a JSON
+ * document inside a string; {@link #socialFlowData(SocialFlowData)} and
+ * {@link #oddBranchStatus(boolean)} play the contract's quirks (absent, empty or non-JSON
+ * {@code data}; {@code " Social_Bind"}).</li>
  * <li>Wrong verification codes answer {@code CAPTCHA.0007}; unknown, used or expired state
  * tokens {@code COMMON.1007}. Bind and register-and-bind answer one of the two published
  * success answers (with or without {@code status} and {@code id_token}), see
@@ -279,6 +283,10 @@ public final class IdaasSimulator implements AutoCloseable {
 	private int captchaTolerance = DEFAULT_CAPTCHA_TOLERANCE;
 
 	private SocialFinishAnswer socialFinishAnswer = SocialFinishAnswer.PER_FLOW;
+
+	private SocialFlowData socialFlowData = SocialFlowData.JSON_STRING;
+
+	private boolean oddBranchStatus;
 
 	private int codeNotSentCount;
 
@@ -576,6 +584,36 @@ public final class IdaasSimulator implements AutoCloseable {
 	public synchronized IdaasSimulator socialFinishAnswer(SocialFinishAnswer answer) {
 		Checks.notNull(answer, "answer cannot be null");
 		this.socialFinishAnswer = answer;
+		return this;
+	}
+
+	/**
+	 * Chooses how later {@code SOCIAL_BIND} and {@code USER_REGISTER} login answers carry
+	 * {@code data}: as published ({@link SocialFlowData#JSON_STRING}, the default), or with one
+	 * of the contract's quirks (absent, empty, not JSON). The flows the code was issued with are
+	 * still enforced at {@code social/bind} and {@code social/register-bind}
+	 * ({@code PARAM.0004} for another method).
+	 * @param data how {@code data} is answered
+	 * @return this simulator
+	 * @since 0.1
+	 */
+	public synchronized IdaasSimulator socialFlowData(SocialFlowData data) {
+		Checks.notNull(data, "data cannot be null");
+		this.socialFlowData = data;
+		return this;
+	}
+
+	/**
+	 * Switches the quirk of the vendor's example that answers {@code " SOCIAL_BIND"}: when on,
+	 * later {@code SOCIAL_BIND} and {@code USER_REGISTER} login answers give their {@code status}
+	 * with a leading space and in mixed case ({@code " Social_Bind"}, {@code " User_Register"});
+	 * off by default.
+	 * @param odd whether to answer the odd spelling
+	 * @return this simulator
+	 * @since 0.1
+	 */
+	public synchronized IdaasSimulator oddBranchStatus(boolean odd) {
+		this.oddBranchStatus = odd;
 		return this;
 	}
 
@@ -1569,8 +1607,15 @@ public final class IdaasSimulator implements AutoCloseable {
 					now.plus(this.stateTokenTtl), null));
 			Map<String, Object> answer = new LinkedHashMap<>();
 			answer.put("state_token", stateToken);
-			answer.put("data", this.jsonMapper.writeValueAsString(Map.of("socialBindOrRegisterFlow", identity.flows)));
-			answer.put("status", identity.branch);
+			switch (this.socialFlowData) {
+				case JSON_STRING -> answer.put("data",
+						this.jsonMapper.writeValueAsString(Map.of("socialBindOrRegisterFlow", identity.flows)));
+				case EMPTY -> answer.put("data", "");
+				case NOT_JSON -> answer.put("data", "socialBindOrRegisterFlow=" + String.join(",", identity.flows));
+				case ABSENT -> {
+				}
+			}
+			answer.put("status", this.oddBranchStatus ? oddSpelling(identity.branch) : identity.branch);
 			return new Answer(200, answer);
 		}
 		if (this.disabledUserIds.containsKey(identity.userId)) {
@@ -1587,6 +1632,19 @@ public final class IdaasSimulator implements AutoCloseable {
 		answer.put("status", "SUCCESS");
 		answer.put("id_token", mintIdToken(user));
 		return new Answer(200, answer);
+	}
+
+	/**
+	 * {@code SOCIAL_BIND} as {@code " Social_Bind"}: a leading space, each word capitalized.
+	 */
+	private static String oddSpelling(String status) {
+		StringBuilder odd = new StringBuilder(" ");
+		boolean wordStart = true;
+		for (char c : status.toCharArray()) {
+			odd.append(wordStart ? Character.toUpperCase(c) : Character.toLowerCase(c));
+			wordStart = (c == '_');
+		}
+		return odd.toString();
 	}
 
 	private Answer refresh(RecordedRequest request, Language language) {
@@ -1798,7 +1856,7 @@ public final class IdaasSimulator implements AutoCloseable {
 		String sessionToken = newSession(user.id(), now.plus(this.sessionTokenTtl));
 		boolean full = switch (this.socialFinishAnswer) {
 			case PER_FLOW -> register;
-			case WITH_ID_TOKEN -> true;
+			case WITH_ID_TOKEN, WITHOUT_EXPIRE -> true;
 			case WITHOUT_ID_TOKEN -> false;
 		};
 		Map<String, Object> answer = new LinkedHashMap<>();
@@ -1806,7 +1864,9 @@ public final class IdaasSimulator implements AutoCloseable {
 			answer.put("status", "SUCCESS");
 		}
 		answer.put("session_token", sessionToken);
-		answer.put("expire", this.sessionTokenTtl.toSeconds());
+		if (this.socialFinishAnswer != SocialFinishAnswer.WITHOUT_EXPIRE) {
+			answer.put("expire", this.sessionTokenTtl.toSeconds());
+		}
 		if (full) {
 			answer.put("id_token", mintIdToken(user));
 		}

@@ -25,6 +25,12 @@ public enum SocialFinishAnswer {
 	 * Both answer {@code {"session_token":..,"expire":..}}, without {@code status} and
 	 * {@code id_token}.
 	 */
-	WITHOUT_ID_TOKEN
+	WITHOUT_ID_TOKEN,
+
+	/**
+	 * Both answer {@code {"status":"SUCCESS","session_token":..,"id_token":..}} without
+	 * {@code expire}: the session token's lifetime is left for a refresh to tell.
+	 */
+	WITHOUT_EXPIRE
 
 }

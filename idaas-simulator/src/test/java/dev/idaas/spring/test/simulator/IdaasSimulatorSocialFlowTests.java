@@ -214,6 +214,41 @@ class IdaasSimulatorSocialFlowTests {
 			.errorCode()).isEqualTo("IDAAS.SDK.COMMON.1007");
 	}
 
+	@Test
+	void loginWhenSocialFlowDataQuirksThenDataAbsentEmptyOrNotJsonAndOddStatus() {
+		IdaasHttp.Response published = this.http.login(this.simulator.issueSocialBindCode());
+		assertThat(published.json()).containsEntry("data",
+				"{\"socialBindOrRegisterFlow\":[\"VERIFY_PHONE\",\"VERIFY_EMAIL\"]}")
+			.containsEntry("status", "SOCIAL_BIND");
+		this.simulator.socialFlowData(SocialFlowData.ABSENT).oddBranchStatus(true);
+		IdaasHttp.Response absent = this.http.login(this.simulator.issueSocialBindCode());
+		assertThat(absent.json()).containsOnlyKeys("state_token", "status").containsEntry("status", " Social_Bind");
+		this.simulator.socialFlowData(SocialFlowData.EMPTY);
+		IdaasHttp.Response empty = this.http.login(this.simulator.issueUserRegisterCode());
+		assertThat(empty.json()).containsEntry("data", "").containsEntry("status", " User_Register");
+		this.simulator.socialFlowData(SocialFlowData.NOT_JSON).oddBranchStatus(false);
+		IdaasHttp.Response notJson = this.http.login(this.simulator.issueSocialBindCode(List.of("VERIFY_EMAIL")));
+		assertThat(notJson.json()).containsEntry("data", "socialBindOrRegisterFlow=VERIFY_EMAIL")
+			.containsEntry("status", "SOCIAL_BIND");
+		// the flows the code was issued with still hold at the finish
+		sendSms("+8613800000002", "BIND_MOBILE_SMS");
+		assertThat(bind(IdaasSimulator.BIND_PATH, notJson.field("state_token"),
+				Map.of("mobile", "+8613800000002", "verify_code", "123456"))
+			.errorCode()).isEqualTo("IDAAS.SDK.PARAM.0004");
+	}
+
+	@Test
+	void bindWhenFinishAnswerWithoutExpireThenSessionTokenAndIdTokenOnly() {
+		this.simulator.socialFinishAnswer(SocialFinishAnswer.WITHOUT_EXPIRE);
+		String stateToken = this.http.login(this.simulator.issueSocialBindCode()).field("state_token");
+		sendSms("+8613800000002", "BIND_MOBILE_SMS");
+		IdaasHttp.Response response = bind(IdaasSimulator.BIND_PATH, stateToken,
+				Map.of("mobile", "+8613800000002", "verify_code", "123456"));
+		assertThat(response.status()).isEqualTo(200);
+		assertThat(response.json()).containsOnlyKeys("status", "session_token", "id_token");
+		assertThat(this.http.refresh(response.field("session_token")).json()).containsEntry("expire", 432000);
+	}
+
 	private IdaasHttp.Response sendSms(String mobile, String type) {
 		return this.http.post(IdaasSimulator.SMS_SEND_PATH, this.http.deviceHeaders(), IdaasHttp.json(Map.of("mobile",
 				mobile, "type", type, "captcha_token", this.simulator.issueCaptchaToken(mobile.isEmpty() ? "x" : mobile))));
