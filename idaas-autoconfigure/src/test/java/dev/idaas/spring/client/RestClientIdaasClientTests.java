@@ -877,7 +877,7 @@ class RestClientIdaasClientTests {
 
 	@Test
 	void backoffWhenMaxIsCenturiesThenDoublingDoesNotOverflow() {
-		Duration max = Duration.ofDays(365L * 100);
+		Duration max = Duration.ofDays(365L * 200);
 		this.client.setBackoff(Duration.ofSeconds(1), max);
 		assertThat(this.client.backoff(30)).isBetween(Duration.ofSeconds(1L << 28), Duration.ofSeconds(1L << 29));
 		// the wait is capped at Long.MAX_VALUE / 2 nanoseconds (about 146 years), below max, so
