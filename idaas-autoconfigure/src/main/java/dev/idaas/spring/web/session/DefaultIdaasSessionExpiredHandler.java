@@ -54,7 +54,8 @@ public final class DefaultIdaasSessionExpiredHandler implements IdaasSessionExpi
 	}
 
 	/**
-	 * Sets where browsers are redirected (default {@code /login?expired}).
+	 * Sets where browsers are redirected (default {@code /login?expired}); a
+	 * {@link IdaasSessionEndReason#VENDOR_REFUSED} end adds the vendor's code as {@code code}.
 	 * @param expiredUrl a context-relative path or an absolute URL
 	 * @since 0.1
 	 */
