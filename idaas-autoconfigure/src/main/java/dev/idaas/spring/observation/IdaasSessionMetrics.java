@@ -26,7 +26,9 @@ import org.springframework.util.Assert;
  * ended so: {@code APPLE} (the Apple login), or the flow that was being finished
  * ({@code SOCIAL_BIND}, {@code USER_REGISTER}, {@code MFA_AUTH});</li>
  * <li>{@code idaas.refreshes} tagged {@code result} ({@code refreshed}, {@code rotated});</li>
- * <li>{@code idaas.sessions.ended} tagged {@code reason}.</li>
+ * <li>{@code idaas.sessions.ended} tagged {@code reason} and {@code error_code} (the IDaaS or
+ * starter code behind the end, e.g. the vendor's {@code IDAAS.SDK.RISK.0001} of a
+ * {@code VENDOR_REFUSED} end; {@code none} for a logout).</li>
  * </ul>
  * Transient upstream failures also show in the
  * {@value ObservedIdaasClient#OBSERVATION_NAME} timers' {@code outcome} tag. Never tagged with
@@ -56,7 +58,12 @@ public final class IdaasSessionMetrics implements ApplicationListener<Applicatio
 			count("idaas.refreshes", "result", refreshed.isSessionTokenRotated() ? "rotated" : "refreshed");
 		}
 		else if (event instanceof IdaasSessionEndedEvent ended) {
-			count("idaas.sessions.ended", "reason", ended.getReason().name());
+			String errorCode = ended.getErrorCode();
+			Counter.builder("idaas.sessions.ended")
+				.tag("reason", ended.getReason().name())
+				.tag("error_code", (errorCode != null) ? IdaasClientObservation.errorCodeTag(errorCode) : "none")
+				.register(this.registry)
+				.increment();
 		}
 		else if (event instanceof AuthenticationSuccessEvent success
 				&& success.getAuthentication() instanceof IdaasAuthenticationToken token) {

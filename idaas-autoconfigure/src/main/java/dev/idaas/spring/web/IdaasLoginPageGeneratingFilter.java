@@ -25,7 +25,8 @@ import org.springframework.web.util.HtmlUtils;
  * no login page of their own. It shows the localized message of a failed login
  * ({@code ?error&code=..}; for a code the starter does not know, once, the vendor's own words kept
  * by {@link LastAuthenticationFailure}), of a sign-out ({@code ?logout}) and of an expired session
- * ({@code ?expired}). No script, no inline style.
+ * ({@code ?expired}); a session IDaaS ended with its own answer ({@code ?expired&code=..}) shows
+ * that answer instead, in the vendor's words likewise. No script, no inline style.
  *
  * @author idaas-spring-boot-starter
  * @since 0.1
@@ -76,27 +77,36 @@ public final class IdaasLoginPageGeneratingFilter extends OncePerRequestFilter {
 		response.getOutputStream().write(html);
 	}
 
+	private void appendError(StringBuilder html, HttpServletRequest request, String errorCode) {
+		html.append("<p class=\"error\" role=\"alert\">")
+			.append(HtmlUtils.htmlEscape(this.messages.getMessage(errorCode,
+					LastAuthenticationFailure.takeVendorMessage(request, errorCode), request.getLocale())))
+			.append(" <code>")
+			.append(HtmlUtils.htmlEscape(errorCode))
+			.append("</code></p>\n");
+	}
+
 	private String page(HttpServletRequest request) {
 		StringBuilder html = new StringBuilder(1024);
 		html.append("<!DOCTYPE html>\n<html lang=\"")
 			.append(HtmlUtils.htmlEscape(request.getLocale().getLanguage()))
 			.append("\">\n<head><meta charset=\"utf-8\"><title>Sign in</title></head>\n<body>\n<main>\n<h1>Sign in</h1>\n");
+		String code = request.getParameter("code");
+		boolean validCode = code != null && IdaasErrorCodes.isWellFormed(code);
 		if (request.getParameter("error") != null) {
-			String code = request.getParameter("code");
-			String errorCode = (code != null && IdaasErrorCodes.isWellFormed(code)) ? code : IdaasErrorCodes.UNKNOWN_ERROR;
-			html.append("<p class=\"error\" role=\"alert\">")
-				.append(HtmlUtils.htmlEscape(
-						this.messages.getMessage(errorCode,
-								LastAuthenticationFailure.takeVendorMessage(request, errorCode), request.getLocale())))
-				.append(" <code>")
-				.append(HtmlUtils.htmlEscape(errorCode))
-				.append("</code></p>\n");
+			appendError(html, request, validCode ? code : IdaasErrorCodes.UNKNOWN_ERROR);
 		}
 		if (request.getParameter("logout") != null) {
 			html.append("<p class=\"info\" role=\"status\">You have been signed out.</p>\n");
 		}
 		if (request.getParameter("expired") != null) {
-			html.append("<p class=\"info\" role=\"status\">Your session has expired. Please sign in again.</p>\n");
+			if (validCode && request.getParameter("error") == null) {
+				// IDaaS ended the session with its own answer (e.g. a risk control): show it
+				appendError(html, request, code);
+			}
+			else {
+				html.append("<p class=\"info\" role=\"status\">Your session has expired. Please sign in again.</p>\n");
+			}
 		}
 		if (this.appleAuthorizationUrl != null) {
 			html.append("<p><a class=\"apple\" href=\"")

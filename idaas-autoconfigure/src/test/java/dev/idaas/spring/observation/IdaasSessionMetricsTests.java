@@ -65,6 +65,30 @@ class IdaasSessionMetricsTests {
 	}
 
 	@Test
+	void onApplicationEventWhenSessionEndedThenCountedByErrorCodeKeptOnlyWhenShapedLikeOne() {
+		this.metrics.onApplicationEvent(new IdaasSessionEndedEvent("alice", "alice",
+				IdaasSessionEndReason.VENDOR_REFUSED, "IDAAS.SDK.RISK.0001", Clock.systemUTC()));
+		this.metrics.onApplicationEvent(new IdaasSessionEndedEvent("bob", "bob", IdaasSessionEndReason.VENDOR_REFUSED,
+				"ACME-FROZEN-42", Clock.systemUTC()));
+		this.metrics.onApplicationEvent(
+				new IdaasSessionEndedEvent("carol", "carol", IdaasSessionEndReason.LOGOUT, null, Clock.systemUTC()));
+		assertThat(this.registry.get("idaas.sessions.ended")
+			.tag("reason", "VENDOR_REFUSED")
+			.tag("error_code", "IDAAS.SDK.RISK.0001")
+			.counter()
+			.count()).isEqualTo(1);
+		// an upstream cannot create one time series per made-up code
+		assertThat(this.registry.get("idaas.sessions.ended")
+			.tag("reason", "VENDOR_REFUSED")
+			.tag("error_code", "other")
+			.counter()
+			.count()).isEqualTo(1);
+		assertThat(this.registry.get("idaas.sessions.ended").tag("reason", "LOGOUT").tag("error_code", "none").counter()
+			.count()).isEqualTo(1);
+		assertThat(this.registry.find("idaas.sessions.ended").counters()).hasSize(3);
+	}
+
+	@Test
 	void onApplicationEventWhenLoginFailsWithIdaasCodeThenCountedByCode() {
 		IdaasAuthenticationException failure = new IdaasAuthenticationException("IDAAS.SDK.USER.0039", "User is disabled",
 				IdaasErrorCategory.USER_DISABLED, null);

@@ -313,6 +313,32 @@ class IdaasLoginFilterTests {
 	}
 
 	@Test
+	void loginPageWhenExpiredThenGenericTextAndWithCodeThenThatCodesText() throws Exception {
+		String expired = this.mvc.perform(get("/login").param("expired", ""))
+			.andExpect(status().isOk())
+			.andReturn()
+			.getResponse()
+			.getContentAsString(StandardCharsets.UTF_8);
+		assertThat(expired).contains("Your session has expired. Please sign in again.").doesNotContain("class=\"error\"");
+		// a session IDaaS ended with its own answer; without the session's copy, the generic text
+		String refused = this.mvc.perform(get("/login").param("expired", "").param("code", "IDAAS.SDK.RISK.0001"))
+			.andReturn()
+			.getResponse()
+			.getContentAsString(StandardCharsets.UTF_8);
+		assertThat(refused)
+			.contains("<p class=\"error\" role=\"alert\">Identity service error IDAAS.SDK.RISK.0001 "
+					+ "<code>IDAAS.SDK.RISK.0001</code></p>")
+			.doesNotContain("Your session has expired");
+		String hostile = this.mvc.perform(get("/login").param("expired", "").param("code", "<script>x</script>"))
+			.andReturn()
+			.getResponse()
+			.getContentAsString(StandardCharsets.UTF_8);
+		assertThat(hostile).contains("Your session has expired. Please sign in again.")
+			.doesNotContain("<script>")
+			.doesNotContain("class=\"error\"");
+	}
+
+	@Test
 	void jsonLoginWhenMalformedUpstreamThen502() throws Exception {
 		this.idaas.malformedNext(Malformation.TRUNCATED_JSON);
 		String code = this.idaas.issueAppleCode(this.alice);

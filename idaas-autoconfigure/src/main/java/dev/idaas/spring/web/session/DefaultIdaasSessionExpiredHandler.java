@@ -5,22 +5,33 @@ import java.io.IOException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import dev.idaas.spring.authentication.IdaasAuthenticationException;
+import dev.idaas.spring.client.IdaasErrorCategory;
 import dev.idaas.spring.client.IdaasErrorMessages;
 import dev.idaas.spring.web.IdaasLoginDefaults;
 import dev.idaas.spring.web.JsonRequestMatcher;
 import dev.idaas.spring.web.JsonResponseWriter;
+import dev.idaas.spring.web.LastAuthenticationFailure;
 
 import org.springframework.security.web.DefaultRedirectStrategy;
 import org.springframework.security.web.RedirectStrategy;
+import org.springframework.security.web.WebAttributes;
 import org.springframework.security.web.util.UrlUtils;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.util.Assert;
+import org.springframework.web.util.UriComponentsBuilder;
 
 /**
  * Answers a request whose IDaaS session ended: a browser is redirected to the login page
  * ({@code /login?expired} by default); an API client or page script (JSON {@code Accept} or
  * {@code X-Requested-With: XMLHttpRequest}) gets {@code 401} with
  * {@code {"error_code":"IDAAS.SDK.PARAM.0023","error_msg":"<text in the request's locale>"}}.
+ * <p>
+ * When IDaaS refused the session with a code the starter does not know
+ * ({@link IdaasSessionEndReason#VENDOR_REFUSED}), the vendor's own {@code error_msg} is the text:
+ * in the JSON body, and for a browser on the login page, which is sent the code
+ * ({@code /login?expired&code=IDAAS.SDK.RISK.0001}) while a new, empty HTTP session keeps the
+ * failure under {@link WebAttributes#AUTHENTICATION_EXCEPTION}, as a failed sign-in does.
  *
  * @author idaas-spring-boot-starter
  * @since 0.1
@@ -44,7 +55,8 @@ public final class DefaultIdaasSessionExpiredHandler implements IdaasSessionExpi
 	}
 
 	/**
-	 * Sets where browsers are redirected (default {@code /login?expired}).
+	 * Sets where browsers are redirected (default {@code /login?expired}); a
+	 * {@link IdaasSessionEndReason#VENDOR_REFUSED} end adds the vendor's code as {@code code}.
 	 * @param expiredUrl a context-relative path or an absolute URL
 	 * @since 0.1
 	 */
@@ -90,13 +102,25 @@ public final class DefaultIdaasSessionExpiredHandler implements IdaasSessionExpi
 		if (response.isCommitted()) {
 			return;
 		}
+		String code = exception.getErrorCode();
 		if (this.jsonRequestMatcher.matches(request)) {
-			String code = exception.getErrorCode();
 			JsonResponseWriter.writeError(response, HttpServletResponse.SC_UNAUTHORIZED, code,
-					this.errorMessages.getMessage(code, request.getLocale()));
+					this.errorMessages.getMessage(code, exception.getVendorMessage(), request.getLocale()));
 			return;
 		}
-		this.redirectStrategy.sendRedirect(request, response, this.expiredUrl);
+		if (exception.getReason() != IdaasSessionEndReason.VENDOR_REFUSED) {
+			this.redirectStrategy.sendRedirect(request, response, this.expiredUrl);
+			return;
+		}
+		// The signed-in session is gone; a new one carries the vendor's words to the login page
+		LastAuthenticationFailure.save(request, new IdaasAuthenticationException(code, "IDaaS refused the session",
+				IdaasErrorCategory.VENDOR_REFUSED, exception.getVendorMessage(), null));
+		String target = UriComponentsBuilder.fromUriString(this.expiredUrl)
+			.queryParam("code", code)
+			.encode()
+			.build()
+			.toUriString();
+		this.redirectStrategy.sendRedirect(request, response, target);
 	}
 
 }

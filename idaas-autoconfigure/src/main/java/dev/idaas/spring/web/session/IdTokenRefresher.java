@@ -17,6 +17,7 @@ import dev.idaas.spring.authentication.IdaasSessionState;
 import dev.idaas.spring.client.DeviceContext;
 import dev.idaas.spring.client.IdaasApiException;
 import dev.idaas.spring.client.IdaasClient;
+import dev.idaas.spring.client.IdaasErrorCategory;
 import dev.idaas.spring.client.IdaasErrorCodes;
 import dev.idaas.spring.client.TokenRefreshResult;
 import dev.idaas.spring.web.DeviceContextResolver;
@@ -46,20 +47,40 @@ import org.springframework.util.Assert;
  * wait-timeout}) and then re-reads the session. The lock holder also re-reads the session
  * first: another request or node may have refreshed already.
  * <p>
- * Failures:
- * <ul>
- * <li>past the session token's expiry or the absolute timeout: sign-out without calling
- * IDaaS ({@code IDAAS.STARTER.SESSION_EXPIRED});</li>
- * <li>invalid session token ({@code PARAM.0022/0023}): if the session meanwhile holds a newer
- * session token, one retry with it; otherwise sign-out;</li>
- * <li>a refreshed id_token of another user: sign-out ({@code IDAAS.STARTER.SUBJECT_CHANGED});
- * </li>
- * <li>anything else (busy, unreachable, read timeout, unreadable answer): never a sign-out.
- * The {@link RefreshFailureBackoff} decides when to try again: the session backs off
- * exponentially with jitter, and the node lets only one refresh per probe interval through
- * until one succeeds. Meanwhile a still-valid id_token keeps serving, an expired one gives
- * {@link IdTokenRefreshUnavailableException} with the session's remaining wait.</li>
- * </ul>
+ * Failures, by what they mean ({@link IdaasErrorCategory}):
+ * <table>
+ * <caption>What a failed refresh leads to</caption>
+ * <tr><th>failure</th><th>outcome</th><th>user sees</th></tr>
+ * <tr><td>past the session token's expiry or the absolute timeout (IDaaS not called)</td>
+ * <td>sign-out, {@link IdaasSessionEndReason#ABSOLUTE_EXPIRY}</td>
+ * <td>{@code IDAAS.STARTER.SESSION_EXPIRED}</td></tr>
+ * <tr><td>{@link IdaasErrorCategory#INVALID_SESSION INVALID_SESSION} ({@code PARAM.0022/0023}),
+ * {@link IdaasErrorCategory#USER_DISABLED USER_DISABLED} ({@code USER.0039})</td>
+ * <td>if the session meanwhile holds a newer session token, one retry with it; otherwise sign-out,
+ * {@link IdaasSessionEndReason#INVALID_SESSION_TOKEN}</td>
+ * <td>the code's bundled text</td></tr>
+ * <tr><td>{@link IdaasErrorCategory#VENDOR_REFUSED VENDOR_REFUSED} (a well-formed code the
+ * starter does not know, HTTP 4xx, e.g. {@code IDAAS.SDK.RISK.0001})</td>
+ * <td>as an invalid session token: one retry with a newer session token if the session holds
+ * one, otherwise sign-out, {@link IdaasSessionEndReason#VENDOR_REFUSED}; neither the session's
+ * back-off nor the node's circuit counts it</td>
+ * <td>the vendor's {@code error_msg}, with the vendor's code</td></tr>
+ * <tr><td>a refreshed id_token of another user</td>
+ * <td>sign-out, {@link IdaasSessionEndReason#SUBJECT_CHANGED}</td>
+ * <td>{@code IDAAS.STARTER.SUBJECT_CHANGED}</td></tr>
+ * <tr><td>{@link IdaasErrorCategory#TRANSIENT TRANSIENT} (busy, 5xx, unreachable),
+ * {@link IdaasErrorCategory#UNKNOWN_OUTCOME UNKNOWN_OUTCOME} (read timeout),
+ * {@link IdaasErrorCategory#PROTOCOL PROTOCOL} (unreadable answer),
+ * {@link IdaasErrorCategory#CLIENT_CONFIGURATION CLIENT_CONFIGURATION} ({@code PARAM.0001-0003},
+ * the operator's to fix), every other category, a refreshed id_token that fails
+ * verification</td>
+ * <td>never a sign-out. The {@link RefreshFailureBackoff} decides when to try again: the session
+ * backs off exponentially with jitter, and the node lets only one refresh per probe interval
+ * through until one succeeds</td>
+ * <td>a still-valid id_token keeps serving; an expired one gives
+ * {@link IdTokenRefreshUnavailableException} ({@code 503}) with the session's remaining
+ * wait</td></tr>
+ * </table>
  * Sign-out means: security context cleared and saved empty, HTTP session invalidated,
  * {@link IdaasSessionEndedEvent} published, {@link IdaasSessionExpiredException} thrown (see
  * {@link IdaasSessionTerminator}). The HTTP session id is never changed by a refresh.
@@ -441,23 +462,37 @@ public class IdTokenRefresher {
 			IdaasApiException ex, boolean mayRetry) {
 		switch (ex.getCategory()) {
 			case INVALID_SESSION, USER_DISABLED -> {
-				if (mayRetry) {
-					IdaasAuthenticationToken stored = this.store.awaitRotated(current, refresh.request(), this.rotatedSessionTokenWait);
-					if (stored != null) {
-						// Another request or node rotated the session token meanwhile
-						this.store.use(stored);
-						if (!refresh.schedule().isDue(stored, refresh.schedule().now())) {
-							return stored;
-						}
-						return callIdaas(stored, refresh, false);
-					}
-				}
-				throw endSession(current, refresh, IdaasSessionEndReason.INVALID_SESSION_TOKEN, ex.getErrorCode(), ex);
+				return onSessionRefused(current, refresh, ex, mayRetry, IdaasSessionEndReason.INVALID_SESSION_TOKEN);
+			}
+			case VENDOR_REFUSED -> {
+				// The vendor's answer about this session, not an outage: no back-off, no circuit
+				return onSessionRefused(current, refresh, ex, mayRetry, IdaasSessionEndReason.VENDOR_REFUSED);
 			}
 			default -> {
 				return onTransientFailure(current, refresh, ex.getErrorCode(), ex);
 			}
 		}
+	}
+
+	/**
+	 * IDaaS said no to this session token. A token another request or node rotated meanwhile is
+	 * tried once first: the refusal may be about the old token only.
+	 */
+	private IdaasAuthenticationToken onSessionRefused(IdaasAuthenticationToken current, Refresh refresh,
+			IdaasApiException ex, boolean mayRetry, IdaasSessionEndReason reason) {
+		if (mayRetry) {
+			IdaasAuthenticationToken stored = this.store.awaitRotated(current, refresh.request(),
+					this.rotatedSessionTokenWait);
+			if (stored != null) {
+				// Another request or node rotated the session token meanwhile
+				this.store.use(stored);
+				if (!refresh.schedule().isDue(stored, refresh.schedule().now())) {
+					return stored;
+				}
+				return callIdaas(stored, refresh, false);
+			}
+		}
+		throw endSession(current, refresh, reason, ex.getErrorCode(), ex);
 	}
 
 	private IdaasAuthenticationToken onTransientFailure(IdaasAuthenticationToken current, Refresh refresh,

@@ -27,6 +27,15 @@ public enum IdaasSessionEndReason {
 	SUBJECT_CHANGED,
 
 	/**
+	 * IDaaS refused to refresh the session with a well-formed error code the starter does not
+	 * know ({@link dev.idaas.spring.client.IdaasErrorCategory#VENDOR_REFUSED}, e.g. a risk
+	 * control's {@code IDAAS.SDK.RISK.0001} "Account frozen"): the vendor said no to this
+	 * session, so retrying would not help. The vendor's {@code error_msg} is what the user is
+	 * shown ({@link IdaasSessionExpiredException#getVendorMessage()}).
+	 */
+	VENDOR_REFUSED,
+
+	/**
 	 * The user signed out.
 	 */
 	LOGOUT

@@ -9,9 +9,11 @@ import org.springframework.context.ApplicationEvent;
 import org.springframework.util.Assert;
 
 /**
- * Published when a signed-in IDaaS session ends: the session token was rejected, the session
- * ran past its absolute expiry, a refreshed id_token named another user, or the user signed
- * out. Carries no token: the {@link #getSource() source} is the principal's name.
+ * Published when a signed-in IDaaS session ends: the session token was rejected, IDaaS refused
+ * the session with a code of its own ({@link IdaasSessionEndReason#VENDOR_REFUSED}, the code kept
+ * in {@link #getErrorCode()}), the session ran past its absolute expiry, a refreshed id_token
+ * named another user, or the user signed out. Carries no token: the {@link #getSource() source}
+ * is the principal's name.
  *
  * @author idaas-spring-boot-starter
  * @since 0.1

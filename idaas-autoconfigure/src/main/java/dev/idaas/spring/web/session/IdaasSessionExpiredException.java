@@ -4,6 +4,8 @@ import java.io.Serial;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.idaas.spring.client.IdaasApiException;
+
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.util.Assert;
 
@@ -27,19 +29,37 @@ public class IdaasSessionExpiredException extends AuthenticationException {
 
 	private final IdaasSessionEndReason reason;
 
+	private final @Nullable String vendorMessage;
+
 	/**
-	 * Creates the exception.
+	 * Creates the exception. The vendor's message is taken from the cause when it is an
+	 * {@link IdaasApiException}.
 	 * @param errorCode the IDaaS or starter error code, e.g. {@code IDAAS.SDK.PARAM.0023}
 	 * @param reason why the session ended
 	 * @param cause the cause, or {@code null}
 	 * @since 0.1
 	 */
 	public IdaasSessionExpiredException(String errorCode, IdaasSessionEndReason reason, @Nullable Throwable cause) {
+		this(errorCode, reason, (cause instanceof IdaasApiException api) ? api.getVendorMessage() : null, cause);
+	}
+
+	/**
+	 * Creates the exception.
+	 * @param errorCode the IDaaS or starter error code, e.g. {@code IDAAS.SDK.RISK.0001}
+	 * @param reason why the session ended
+	 * @param vendorMessage the vendor's {@code error_msg}, already sanitized (see
+	 * {@link IdaasApiException#getVendorMessage()}), or {@code null}
+	 * @param cause the cause, or {@code null}
+	 * @since 0.1
+	 */
+	public IdaasSessionExpiredException(String errorCode, IdaasSessionEndReason reason, @Nullable String vendorMessage,
+			@Nullable Throwable cause) {
 		super(errorCode + ": the IDaaS session ended (" + reason + ")", cause);
 		Assert.hasText(errorCode, "errorCode cannot be empty");
 		Assert.notNull(reason, "reason cannot be null");
 		this.errorCode = errorCode;
 		this.reason = reason;
+		this.vendorMessage = vendorMessage;
 	}
 
 	/**
@@ -58,6 +78,18 @@ public class IdaasSessionExpiredException extends AuthenticationException {
 	 */
 	public IdaasSessionEndReason getReason() {
 		return this.reason;
+	}
+
+	/**
+	 * The vendor's {@code error_msg} behind the end, already in the user's language (IDaaS
+	 * chose it from {@code X-L}): the text to show for a code the starter does not know
+	 * ({@link IdaasSessionEndReason#VENDOR_REFUSED}); bundled texts win for known codes.
+	 * @return the vendor's message, or {@code null}
+	 * @since 0.1
+	 * @see dev.idaas.spring.client.IdaasErrorMessages#getMessage(String, String, java.util.Locale)
+	 */
+	public @Nullable String getVendorMessage() {
+		return this.vendorMessage;
 	}
 
 }

@@ -273,6 +273,143 @@ class IdTokenRefresherTests {
 	}
 
 	@Test
+	void refreshWhenVendorRefusesWithUnknownCodeThenSignedOutWithVendorsCodeAndMessageNot503() {
+		IdaasAuthenticationToken signedIn = this.stack.signIn();
+		MockHttpSession session = this.stack.sessionWith(signedIn);
+		SecurityContextHolder.getContext().setAuthentication(signedIn);
+		this.stack.clock.advance(ID_TOKEN_TTL); // expired: a transient failure would answer 503
+		this.stack.idaas.failNextWith(400, "IDAAS.SDK.RISK.0001", "Account frozen");
+
+		Throwable thrown = catchThrowable(
+				() -> this.stack.refresher.refresh(signedIn, requestIn(session), new MockHttpServletResponse()));
+
+		assertThat(thrown).isInstanceOfSatisfying(IdaasSessionExpiredException.class, (ex) -> {
+			assertThat(ex.getErrorCode()).isEqualTo("IDAAS.SDK.RISK.0001");
+			assertThat(ex.getReason()).isEqualTo(IdaasSessionEndReason.VENDOR_REFUSED);
+			assertThat(ex.getVendorMessage()).isEqualTo("Account frozen");
+		});
+		assertThat(session.isInvalid()).isTrue();
+		assertThat(SecurityContextHolder.getContext().getAuthentication()).isNull();
+		assertThat(this.stack.events(IdaasSessionEndedEvent.class)).singleElement().satisfies((event) -> {
+			assertThat(event.getReason()).isEqualTo(IdaasSessionEndReason.VENDOR_REFUSED);
+			assertThat(event.getErrorCode()).isEqualTo("IDAAS.SDK.RISK.0001");
+			assertThat(event.getSubject()).isEqualTo("alice");
+		});
+		assertThat(this.stack.events(IdTokenRefreshedEvent.class)).isEmpty();
+		assertThat(this.stack.refreshRequests()).hasSize(1);
+	}
+
+	@Test
+	void refreshWhenOneUserRefusedByVendorThenAnotherUsersRefreshGoesThroughAtOnce() {
+		SimulatedUser bob = SimulatedUser.of("bob", "Bob", null, "bob@example.com");
+		this.stack.idaas.registerUser(bob);
+		IdaasAuthenticationToken alice = this.stack.signIn();
+		IdaasAuthenticationToken bobSignedIn = this.stack.signIn(bob, bob, Duration.ofDays(5));
+		MockHttpSession aliceSession = this.stack.sessionWith(alice);
+		MockHttpSession bobSession = this.stack.sessionWith(bobSignedIn);
+		this.stack.clock.advance(DUE);
+		this.stack.idaas.failNextWith(400, "IDAAS.SDK.RISK.0001", "Account frozen");
+		Throwable aliceRefused = catchThrowable(() -> this.stack.refresher.refresh(alice, requestIn(aliceSession),
+				new MockHttpServletResponse()));
+
+		// no clock move: an open circuit would hold bob back for the probe interval
+		IdaasAuthenticationToken bobRefreshed = this.stack.refresher.refresh(bobSignedIn, requestIn(bobSession),
+				new MockHttpServletResponse());
+
+		assertThat(bobRefreshed.getSessionState().refreshCount()).isEqualTo(1);
+		assertThat(aliceRefused).isInstanceOf(IdaasSessionExpiredException.class);
+		assertThat(RefreshTestStack.stored(bobSession)).isSameAs(bobRefreshed);
+		assertThat(this.stack.sentSessionTokens()).containsExactly(alice.getSessionState().sessionToken(),
+				bobSignedIn.getSessionState().sessionToken());
+		assertThat(bobSession.isInvalid()).isFalse();
+		assertThat(this.stack.events(IdaasSessionEndedEvent.class)).singleElement()
+			.satisfies((event) -> assertThat(event.getPrincipalName()).isEqualTo("alice"));
+	}
+
+	@Test
+	void refreshWhenClientConfigurationErrorThenNotSignedOutAndNodeCircuitHoldsOtherUsers() {
+		SimulatedUser bob = SimulatedUser.of("bob", "Bob", null, "bob@example.com");
+		this.stack.idaas.registerUser(bob);
+		IdaasAuthenticationToken alice = this.stack.signIn();
+		IdaasAuthenticationToken bobSignedIn = this.stack.signIn(bob, bob, Duration.ofDays(5));
+		MockHttpSession aliceSession = this.stack.sessionWith(alice);
+		this.stack.clock.advance(DUE);
+		// the operator's problem, not the user's: as an outage, never a sign-out
+		this.stack.idaas.failNextWith(400, IdaasErrorCodes.APP_NOT_REGISTERED, "The app is not registered");
+		assertThat(this.stack.refresher.refresh(alice, requestIn(aliceSession), new MockHttpServletResponse()))
+			.isSameAs(alice);
+
+		IdaasAuthenticationToken bobUsed = this.stack.refresher.refresh(bobSignedIn,
+				requestIn(this.stack.sessionWith(bobSignedIn)), new MockHttpServletResponse());
+
+		assertThat(bobUsed).isSameAs(bobSignedIn);
+		assertThat(this.stack.refreshRequests()).hasSize(1);
+		assertThat(aliceSession.isInvalid()).isFalse();
+		assertThat(this.stack.events(IdaasSessionEndedEvent.class)).isEmpty();
+		// past alice's back-off, her id_token expired, still misconfigured: 503 with the code, signed in
+		this.stack.clock.advance(Duration.ofMinutes(1));
+		this.stack.idaas.failNextWith(400, IdaasErrorCodes.APP_NOT_REGISTERED, "The app is not registered");
+		assertThat(catchThrowable(() -> this.stack.refresher.refresh(alice, requestIn(aliceSession),
+				new MockHttpServletResponse())))
+			.isInstanceOfSatisfying(IdTokenRefreshUnavailableException.class,
+					(ex) -> assertThat(ex.getErrorCode()).isEqualTo(IdaasErrorCodes.APP_NOT_REGISTERED));
+		assertThat(this.stack.refreshRequests()).hasSize(2);
+		assertThat(aliceSession.isInvalid()).isFalse();
+		assertThat(this.stack.events(IdaasSessionEndedEvent.class)).isEmpty();
+	}
+
+	@Test
+	void refreshWhenOldTokenRefusedByVendorButRotatedTokenStoredThenRetriedWithItAndNotSignedOut() {
+		this.stack.idaas.sessionTokenRotation(true);
+		IdaasAuthenticationToken signedIn = this.stack.signIn();
+		String t0 = signedIn.getSessionState().sessionToken();
+		this.stack.clock.advance(DUE);
+		// another node rotated t0 and stored t1 (with the old id_token)...
+		TokenRefreshResult elsewhere = this.stack.client.refreshIdToken(t0, RefreshTestStack.DEVICE);
+		MockHttpSession session = this.stack.sessionWith(withSessionToken(signedIn, elsewhere));
+		// ...this node still reads t0 until its own call with it is refused
+		this.stack.refresher.setSecurityContextRepository(new IdTokenRefreshFilterTests.LaggingRepository(
+				new HttpSessionSecurityContextRepository(), new SecurityContextImpl(signedIn),
+				() -> this.stack.idaas.refreshRequestCount() >= 2));
+		this.stack.idaas.failNextWith(400, "IDAAS.SDK.RISK.0001", "Account frozen");
+
+		IdaasAuthenticationToken used = this.stack.refresher.refresh(signedIn, requestIn(session),
+				new MockHttpServletResponse());
+
+		assertThat(this.stack.sentSessionTokens()).containsExactly(t0, t0, elsewhere.sessionToken());
+		assertThat(used.getSessionState().sessionToken()).isNotIn(t0, elsewhere.sessionToken());
+		assertThat(RefreshTestStack.stored(session)).isSameAs(used);
+		assertThat(session.isInvalid()).isFalse();
+		assertThat(this.stack.events(IdaasSessionEndedEvent.class)).isEmpty();
+	}
+
+	@Test
+	void refreshWhenRotatedTokenAlsoRefusedByVendorThenSignedOutAfterOneRetry() {
+		this.stack.idaas.sessionTokenRotation(true);
+		IdaasAuthenticationToken signedIn = this.stack.signIn();
+		String t0 = signedIn.getSessionState().sessionToken();
+		this.stack.clock.advance(DUE);
+		TokenRefreshResult elsewhere = this.stack.client.refreshIdToken(t0, RefreshTestStack.DEVICE);
+		MockHttpSession session = this.stack.sessionWith(withSessionToken(signedIn, elsewhere));
+		this.stack.refresher.setSecurityContextRepository(new IdTokenRefreshFilterTests.LaggingRepository(
+				new HttpSessionSecurityContextRepository(), new SecurityContextImpl(signedIn),
+				() -> this.stack.idaas.refreshRequestCount() >= 2));
+		this.stack.idaas.failNextWith(400, "IDAAS.SDK.RISK.0001", "Account frozen");
+		this.stack.idaas.failNextWith(400, "IDAAS.SDK.RISK.0001", "Account frozen");
+
+		Throwable thrown = catchThrowable(
+				() -> this.stack.refresher.refresh(signedIn, requestIn(session), new MockHttpServletResponse()));
+
+		assertThat(thrown).isInstanceOfSatisfying(IdaasSessionExpiredException.class, (ex) -> {
+			assertThat(ex.getReason()).isEqualTo(IdaasSessionEndReason.VENDOR_REFUSED);
+			assertThat(ex.getVendorMessage()).isEqualTo("Account frozen");
+		});
+		assertThat(this.stack.sentSessionTokens()).containsExactly(t0, t0, elsewhere.sessionToken());
+		assertThat(session.isInvalid()).isTrue();
+		assertThat(this.stack.events(IdaasSessionEndedEvent.class)).hasSize(1);
+	}
+
+	@Test
 	void refreshWhenFailedThenSucceededThenNextFailureWaitsTheFirstBackoffAgain() {
 		// the jitter at its top: a second failure in a row would wait 9.95 s, not 5 s
 		this.stack.refresher.setRefreshFailureBackoff(new RefreshFailureBackoff(Duration.ofSeconds(5),
