@@ -41,6 +41,7 @@ class LoginController {
 	@GetMapping("/login")
 	String login(HttpServletRequest request, @RequestParam(name = "error", required = false) @Nullable String error,
 			@RequestParam(name = "code", required = false) @Nullable String code,
+			@RequestParam(name = "expired", required = false) @Nullable String expired,
 			@Nullable Authentication authentication, Locale locale, Model model) {
 		if (error != null) {
 			// ?code= is the user's to edit: shown only when it has the shape of a code, and the
@@ -51,6 +52,12 @@ class LoginController {
 						LastAuthenticationFailure.takeVendorMessage(request, code), locale));
 			}
 			model.addAttribute("error", true);
+		}
+		else if (expired != null && code != null && IdaasErrorCodes.isWellFormed(code)) {
+			// IDaaS ended the session with its own answer (a refused refresh): its words, once
+			model.addAttribute("expiredCode", code);
+			model.addAttribute("expiredText", this.errorMessages.getMessage(code,
+					LastAuthenticationFailure.takeVendorMessage(request, code), locale));
 		}
 		model.addAttribute("appleEnabled", this.settings.apple() != null);
 		model.addAttribute("appleUrl",
