@@ -57,7 +57,8 @@ import dev.idaas.spring.web.IdaasLoginDefaults;
  * and the callback presents it to IDaaS ({@link AppleAuthorizationState#deviceFingerprint()}).
  * Cookies written before fingerprints were recorded ({@code state.target.issued.nonceHash.mac},
  * signed for another purpose) are still accepted during a rolling upgrade, without a
- * fingerprint.
+ * fingerprint; a node of the previous version refuses the new format, so a sign-in started on
+ * an upgraded node and answered by an old one has to start again.
  *
  * @author idaas-spring-boot-starter
  * @since 0.1
