@@ -3,6 +3,8 @@ package dev.idaas.spring.config;
 import java.net.URI;
 import java.time.Duration;
 
+import jakarta.servlet.http.Cookie;
+
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -202,8 +204,8 @@ class IdaasLoginConfigurerCustomizerTests {
 				.perform(get("/go/apple").header("X-Test-Device", "device-of-the-app").accept(MediaType.TEXT_HTML))
 				.andExpect(status().isFound())
 				.andReturn();
-			jakarta.servlet.http.Cookie state = started.getResponse().getCookie("__Secure-IDAAS_APPLE_STATE");
-			jakarta.servlet.http.Cookie nonce = started.getResponse().getCookie("__Host-IDAAS_APPLE_NONCE");
+			Cookie state = started.getResponse().getCookie("__Secure-IDAAS_APPLE_STATE");
+			Cookie nonce = started.getResponse().getCookie("__Host-IDAAS_APPLE_NONCE");
 			String stateValue = state.getValue().substring(0, state.getValue().indexOf('.'));
 			// the callback has no such header: its own resolution would say "no-device"
 			mvc.perform(post("/back/apple").cookie(state, nonce)
