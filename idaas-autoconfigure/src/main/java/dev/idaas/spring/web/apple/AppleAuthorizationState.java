@@ -17,7 +17,8 @@ import dev.idaas.spring.web.LocalRedirects;
  * @author idaas-spring-boot-starter
  * @since 0.1
  */
-public record AppleAuthorizationState(String state, @Nullable String targetPath, @Nullable String deviceFingerprint) {
+public record AppleAuthorizationState(String state, @Nullable String targetPath,
+		@Nullable String deviceFingerprint) {
 
 	/**
 	 * Creates the state.

@@ -256,7 +256,8 @@ public final class AppleAuthorizationStateCookieRepository {
 		if (!this.consumed.consume(postedState, issuedAt.plus(this.timeout), now)) {
 			return null;
 		}
-		return new AppleAuthorizationState(postedState, decode(parts[1]), (parts.length == 6) ? decode(parts[4]) : null);
+		return new AppleAuthorizationState(postedState, decode(parts[1]),
+				(parts.length == 6) ? decode(parts[4]) : null);
 	}
 
 	private String randomToken() {
