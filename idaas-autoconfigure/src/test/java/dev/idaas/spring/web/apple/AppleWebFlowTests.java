@@ -239,7 +239,9 @@ class AppleWebFlowTests {
 		Cookie old = new Cookie(STATE_COOKIE,
 				signed(state + ".." + Instant.now().getEpochSecond() + "." + sha256(nonce.getValue()), STATE_SECRET));
 		MvcResult result = this.mvc
-			.perform(post(CALLBACK).cookie(old, nonce).param("state", state).param("code", this.idaas.issueAppleCode(this.alice)))
+			.perform(post(CALLBACK).cookie(old, nonce)
+				.param("state", state)
+				.param("code", this.idaas.issueAppleCode(this.alice)))
 			.andExpect(status().isFound())
 			.andExpect(redirectedUrl("/"))
 			.andReturn();
