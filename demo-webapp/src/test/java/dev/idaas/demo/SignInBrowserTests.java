@@ -1,9 +1,13 @@
 package dev.idaas.demo;
 
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 
+import dev.idaas.spring.test.simulator.IdaasSimulator;
+import dev.idaas.spring.test.simulator.RecordedIdaasRequest;
 import dev.idaas.spring.web.apple.AppleAuthorizationStateCookieRepository;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,6 +47,34 @@ class SignInBrowserTests extends BrowserTestSupport {
 		assertThat(session.getSameSite()).isEqualTo("Lax");
 		// the single-use Apple state cookie is gone
 		assertThat(this.driver.manage().getCookieNamed(AppleAuthorizationStateCookieRepository.DEFAULT_COOKIE_NAME)).isNull();
+	}
+
+	@Test
+	void signInWithAppleTwiceThenIdaasSeesOneFingerprintAndTheDeviceCookieIsKept() {
+		IdaasSimulator idaas = this.embedded.simulator();
+		int before = idaas.recordedRequests().size();
+		signInWithApple("Alice Existing");
+		awaitPath("/");
+		Cookie device = this.driver.manage().getCookieNamed("IDAAS_DEVICE");
+		assertThat(device).isNotNull();
+		assertThat(device.isHttpOnly()).isTrue();
+		assertThat(device.getSameSite()).isEqualTo("Lax");
+		find("sign-out").click();
+		awaitPath("/login");
+		// Apple's callback is a cross-site POST: the browser does not send its Lax device cookie
+		signInWithApple("Alice Existing");
+		awaitPath("/");
+		assertThat(this.driver.manage().getCookieNamed("IDAAS_DEVICE").getValue()).isEqualTo(device.getValue());
+		List<RecordedIdaasRequest> requests = idaas.recordedRequests();
+		List<RecordedIdaasRequest> ours = requests.subList(before, requests.size());
+		assertThat(ours).filteredOn((request) -> request.path().equals(IdaasSimulator.LOGIN_PATH))
+			.hasSize(2)
+			.extracting((request) -> request.header("X-device-fingerprint"))
+			.containsExactly(device.getValue(), device.getValue());
+		// and every other call made for this browser (refresh, sign-out) presents it too
+		assertThat(ours).filteredOn((request) -> request.header("X-device-fingerprint") != null)
+			.extracting((request) -> request.header("X-device-fingerprint"))
+			.containsOnly(device.getValue());
 	}
 
 	@Test

@@ -841,6 +841,8 @@ public final class IdaasLoginConfigurer<H extends HttpSecurityBuilder<H>>
 			redirect.setCallbackPath(apple.callbackUrl);
 			redirect.setRedirectUri(apple.redirectUri);
 			redirect.setScope(apple.scope);
+			// the callback presents the fingerprint resolved here, so both use one resolver
+			redirect.setDeviceContextResolver(devices);
 			RequestCache requestCache = http.getSharedObject(RequestCache.class);
 			if (requestCache != null) {
 				redirect.setRequestCache(requestCache);

@@ -36,6 +36,10 @@ import org.springframework.web.util.WebUtils;
  * in a long-lived {@code HttpOnly} cookie, so one browser always presents the same
  * fingerprint.</li>
  * </ul>
+ * The cookie is {@code SameSite=Lax}, so Apple's cross-site {@code form_post} callback does not
+ * carry it: there {@link #resolve(HttpServletRequest, HttpServletResponse, String)} is given the
+ * fingerprint resolved when the authorization started, presents it, and leaves the browser's
+ * cookie alone.
  *
  * @author idaas-spring-boot-starter
  * @since 0.1
@@ -120,6 +124,29 @@ public final class DefaultDeviceContextResolver implements DeviceContextResolver
 		String userAgent = StringUtils.hasText(agent) ? printableAscii(agent) : UNKNOWN;
 		return new DeviceContext(osVersion(request, userAgent), fingerprint(request, response),
 				request.getRemoteAddr(), userAgent, locale(request));
+	}
+
+	/**
+	 * Resolves the device facts like {@link #resolve(HttpServletRequest, HttpServletResponse)},
+	 * but presents the given fingerprint, resolved earlier for this browser, and sets no device
+	 * cookie: the browser keeps the one it has. Later resolutions on the same request present
+	 * the same fingerprint unless the request carries the browser's own device header or cookie.
+	 * @param request the request
+	 * @param response the response
+	 * @param fingerprint the fingerprint resolved earlier for this browser
+	 * @return the device facts, with {@code fingerprint}
+	 */
+	@Override
+	public DeviceContext resolve(HttpServletRequest request, HttpServletResponse response, String fingerprint) {
+		Assert.notNull(request, "request cannot be null");
+		Assert.notNull(response, "response cannot be null");
+		Assert.hasText(fingerprint, "fingerprint cannot be empty");
+		String agent = request.getHeader(HttpHeaders.USER_AGENT);
+		String userAgent = StringUtils.hasText(agent) ? printableAscii(agent) : UNKNOWN;
+		// a second-factor step on the same callback request must not mint a new id either
+		request.setAttribute(this.cookieName, fingerprint);
+		return new DeviceContext(osVersion(request, userAgent), fingerprint, request.getRemoteAddr(), userAgent,
+				locale(request));
 	}
 
 	/**

@@ -3,6 +3,8 @@ package dev.idaas.spring.config;
 import java.net.URI;
 import java.time.Duration;
 
+import jakarta.servlet.http.Cookie;
+
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -13,6 +15,8 @@ import dev.idaas.spring.autoconfigure.IdaasWebSecurityAutoConfiguration;
 import dev.idaas.spring.test.simulator.IdaasSimulator;
 import dev.idaas.spring.test.simulator.IdaasSimulatorExtension;
 import dev.idaas.spring.test.simulator.SimulatedUser;
+import dev.idaas.spring.client.DeviceContext;
+import dev.idaas.spring.web.DeviceContextResolver;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration;
@@ -193,6 +197,29 @@ class IdaasLoginConfigurerCustomizerTests {
 	}
 
 	@Test
+	void appleWebFlowWhenApplicationsDeviceResolverThenCallbackPresentsFingerprintResolvedAtAuthorize() {
+		this.runner.withUserConfiguration(AppleWebFlowChain.class, HeaderDeviceResolver.class).run((context) -> {
+			MockMvc mvc = mockMvc(context);
+			MvcResult started = mvc
+				.perform(get("/go/apple").header("X-Test-Device", "device-of-the-app").accept(MediaType.TEXT_HTML))
+				.andExpect(status().isFound())
+				.andReturn();
+			Cookie state = started.getResponse().getCookie("__Secure-IDAAS_APPLE_STATE");
+			Cookie nonce = started.getResponse().getCookie("__Host-IDAAS_APPLE_NONCE");
+			String stateValue = state.getValue().substring(0, state.getValue().indexOf('.'));
+			// the callback has no such header: its own resolution would say "no-device"
+			mvc.perform(post("/back/apple").cookie(state, nonce)
+				.param("code", this.idaas.issueAppleCode(this.alice))
+				.param("state", stateValue))
+				.andExpect(status().isFound())
+				.andExpect((result) -> assertThat(result.getResponse().getRedirectedUrl()).isEqualTo("/"));
+			assertThat(this.idaas.recordedRequests(IdaasSimulator.LOGIN_PATH)).singleElement()
+				.satisfies((request) -> assertThat(request.header("X-device-fingerprint"))
+					.isEqualTo("device-of-the-app"));
+		});
+	}
+
+	@Test
 	void appleWebFlowWhenNoClientIdThenOff() {
 		this.runner.withUserConfiguration(PlainChain.class).run((context) -> {
 			MockMvc mvc = mockMvc(context);
@@ -313,6 +340,18 @@ class IdaasLoginConfigurerCustomizerTests {
 		@Bean
 		IdaasLoginConfigurerCustomizer signInPage() {
 			return (login) -> login.defaultLoginPage("/signin");
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class HeaderDeviceResolver {
+
+		@Bean
+		DeviceContextResolver headerDeviceResolver() {
+			return (request, response) -> new DeviceContext("ios17.5",
+					(request.getHeader("X-Test-Device") != null) ? request.getHeader("X-Test-Device") : "no-device",
+					null, "App/1.0", null);
 		}
 
 	}

@@ -12,6 +12,7 @@ import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
  * Tests for {@link DefaultDeviceContextResolver}.
@@ -65,6 +66,39 @@ class DefaultDeviceContextResolverTests {
 		DeviceContext device = this.resolver.resolve(new MockHttpServletRequest(), new MockHttpServletResponse());
 		assertThat(device.userAgent()).isEqualTo("unknown");
 		assertThat(device.operatingSystemVersion()).isEqualTo("unknown");
+	}
+
+	@Test
+	void resolveWhenFingerprintGivenThenPresentedWithoutDeviceCookie() {
+		// Apple's cross-site callback: no device cookie, the fingerprint recorded at authorize
+		MockHttpServletRequest request = new MockHttpServletRequest("POST", "/login/idaas/apple/callback");
+		request.addHeader("User-Agent", "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7)");
+		request.addHeader("Accept-Language", "en-GB");
+		request.addPreferredLocale(Locale.UK);
+		request.setRemoteAddr("198.51.100.7");
+		MockHttpServletResponse response = new MockHttpServletResponse();
+		DeviceContext device = this.resolver.resolve(request, response, "browser-device-0001");
+		assertThat(device).isEqualTo(new DeviceContext("macos10.15.7", "browser-device-0001", "198.51.100.7",
+				"Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7)", Locale.UK));
+		assertThat(response.getHeaders("Set-Cookie")).isEmpty();
+		// a later step of the same request (e.g. the second factor) presents it too, still with no cookie
+		assertThat(this.resolver.resolve(request, response).fingerprint()).isEqualTo("browser-device-0001");
+		assertThat(response.getHeaders("Set-Cookie")).isEmpty();
+	}
+
+	@Test
+	void resolveWhenFingerprintGivenEmptyThenIllegalArgument() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> this.resolver.resolve(new MockHttpServletRequest(), new MockHttpServletResponse(), " "))
+			.withMessage("fingerprint cannot be empty");
+	}
+
+	@Test
+	void resolveWhenCustomResolverGivenFingerprintThenItsFactsWithThatFingerprint() {
+		DeviceContextResolver custom = (request, response) -> new DeviceContext("ios17.5", "its-own", "192.0.2.1",
+				"App/1.0", Locale.CHINA);
+		assertThat(custom.resolve(new MockHttpServletRequest(), new MockHttpServletResponse(), "recorded-device"))
+			.isEqualTo(new DeviceContext("ios17.5", "recorded-device", "192.0.2.1", "App/1.0", Locale.CHINA));
 	}
 
 	@Test

@@ -22,6 +22,8 @@ import org.springframework.util.StringUtils;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.util.UriComponents;
 import org.springframework.web.util.UriComponentsBuilder;
+import dev.idaas.spring.web.DefaultDeviceContextResolver;
+import dev.idaas.spring.web.DeviceContextResolver;
 import dev.idaas.spring.web.LocalRedirects;
 import dev.idaas.spring.web.IdaasLoginDefaults;
 
@@ -30,6 +32,9 @@ import dev.idaas.spring.web.IdaasLoginDefaults;
  * the browser to Apple's authorize endpoint with {@code client_id}, {@code redirect_uri},
  * {@code response_type=code}, {@code response_mode=form_post}, {@code scope} and a fresh
  * random {@code state}, kept in its own cookie for the callback and bound to this browser. The
+ * cookie also keeps this browser's device fingerprint, resolved here, where the browser still
+ * sends its {@code SameSite=Lax} device cookie: Apple's cross-site callback does not, and
+ * presents the recorded fingerprint to IDaaS instead of a new one. The
  * {@code redirect_uri} is the {@link #setRedirectUri(URI) configured one}; without one, only a
  * loopback host is served (local development), never a URI built from an arbitrary
  * {@code Host} header.
@@ -65,6 +70,8 @@ public final class AppleAuthorizationRequestRedirectFilter extends OncePerReques
 	private String scope = IdaasLoginDefaults.APPLE_SCOPE;
 
 	private RequestCache requestCache = new HttpSessionRequestCache();
+
+	private DeviceContextResolver deviceContextResolver = new DefaultDeviceContextResolver();
 
 	/**
 	 * Creates a filter.
@@ -131,6 +138,16 @@ public final class AppleAuthorizationRequestRedirectFilter extends OncePerReques
 		this.requestCache = requestCache;
 	}
 
+	/**
+	 * Sets the resolver whose fingerprint of the browser is recorded in the state for the
+	 * callback (default a {@link DefaultDeviceContextResolver}): use the one the callback uses.
+	 * @param deviceContextResolver the resolver
+	 */
+	public void setDeviceContextResolver(DeviceContextResolver deviceContextResolver) {
+		Assert.notNull(deviceContextResolver, "deviceContextResolver cannot be null");
+		this.deviceContextResolver = deviceContextResolver;
+	}
+
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
@@ -152,8 +169,10 @@ public final class AppleAuthorizationRequestRedirectFilter extends OncePerReques
 			response.getWriter().write(UNSET_REDIRECT_URI_MESSAGE);
 			return;
 		}
-		AppleAuthorizationState state = this.stateRepository.create(savedTargetPath(request, response), request,
-				response);
+		// same-site GET: the browser's Lax device cookie is here, not on Apple's cross-site callback
+		String fingerprint = this.deviceContextResolver.resolve(request, response).fingerprint();
+		AppleAuthorizationState state = this.stateRepository.create(savedTargetPath(request, response), fingerprint,
+				request, response);
 		UriComponentsBuilder authorize = UriComponentsBuilder.fromUri(this.authorizeUri)
 			.queryParam("client_id", this.clientId)
 			.queryParam("redirect_uri", redirectUri.toString())

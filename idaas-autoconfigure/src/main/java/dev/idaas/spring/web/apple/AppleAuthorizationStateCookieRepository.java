@@ -33,8 +33,9 @@ import dev.idaas.spring.web.IdaasLoginDefaults;
  * bounded memory that forgets the oldest under a flood rather than refusing everyone).
  * <p>
  * The cookie value is authenticated with an HMAC-SHA256 over the state, the target path, the
- * issue time, the hash of the browser's nonce and the cookie's purpose, so a forged cookie is
- * refused and a genuine cookie's target path or issue time cannot be changed. By default the
+ * issue time, the hash of the browser's nonce, the browser's device fingerprint and the
+ * cookie's purpose, so a forged cookie is refused and a genuine cookie's target path, issue
+ * time or fingerprint cannot be changed. By default the
  * key is random and made when the repository is created, so only this node accepts its
  * cookies and a restart ends the sign-ins in progress; in a cluster where the authorize
  * request and Apple's callback may reach different nodes, give every node the same secret with
@@ -50,6 +51,14 @@ import dev.idaas.spring.web.IdaasLoginDefaults;
  * callback refuses a state whose hash does not match the nonce cookie of the browser posting
  * it. Someone who can set {@code __Host-} cookies, i.e. controls this exact origin, is out of
  * scope.
+ * <p>
+ * The browser's device id cookie is {@code SameSite=Lax} and does not come with Apple's
+ * callback either, so the fingerprint resolved on the authorize request travels in the state
+ * and the callback presents it to IDaaS ({@link AppleAuthorizationState#deviceFingerprint()}).
+ * Cookies written before fingerprints were recorded ({@code state.target.issued.nonceHash.mac},
+ * signed for another purpose) are still accepted during a rolling upgrade, without a
+ * fingerprint; a node of the previous version refuses the new format, so a sign-in started on
+ * an upgraded node and answered by an old one has to start again.
  *
  * @author idaas-spring-boot-starter
  * @since 0.1
@@ -80,10 +89,19 @@ public final class AppleAuthorizationStateCookieRepository {
 	 */
 	public static final int MIN_SECRET_LENGTH = 32;
 
+	/**
+	 * The longest device fingerprint kept in the state, in characters; a longer one is not
+	 * recorded and the callback resolves the device as on any other request.
+	 */
+	public static final int MAX_DEVICE_FINGERPRINT_LENGTH = 256;
+
 	private static final String MAC_ALGORITHM = "HmacSHA256";
 
 	// part of every MAC, so a value signed with the same secret for another purpose never passes
-	private static final String PURPOSE = "idaas-apple-authorization-state-v2";
+	private static final String PURPOSE = "idaas-apple-authorization-state-v3";
+
+	// the format before the device fingerprint: state.target.issued.nonceHash.mac
+	private static final String PURPOSE_WITHOUT_DEVICE = "idaas-apple-authorization-state-v2";
 
 	private final String callbackPath;
 
@@ -152,8 +170,8 @@ public final class AppleAuthorizationStateCookieRepository {
 	}
 
 	/**
-	 * Creates a new state, stores it in the cookie, binds it to this browser with the nonce
-	 * cookie and returns it.
+	 * Creates a new state without a device fingerprint, stores it in the cookie, binds it to
+	 * this browser with the nonce cookie and returns it.
 	 * @param targetPath where to go after success, or {@code null}
 	 * @param request the request that starts the flow (its context path scopes the cookie)
 	 * @param response the response that sets the cookies
@@ -161,15 +179,32 @@ public final class AppleAuthorizationStateCookieRepository {
 	 */
 	public AppleAuthorizationState create(@Nullable String targetPath, HttpServletRequest request,
 			HttpServletResponse response) {
-		AppleAuthorizationState state = new AppleAuthorizationState(randomToken(), targetPath);
+		return create(targetPath, null, request, response);
+	}
+
+	/**
+	 * Creates a new state, stores it with the browser's device fingerprint in the cookie, binds
+	 * it to this browser with the nonce cookie and returns it.
+	 * @param targetPath where to go after success, or {@code null}
+	 * @param deviceFingerprint the fingerprint resolved on this request, for the callback to
+	 * present, or {@code null}; one longer than {@value #MAX_DEVICE_FINGERPRINT_LENGTH}
+	 * characters is not recorded
+	 * @param request the request that starts the flow (its context path scopes the cookie)
+	 * @param response the response that sets the cookies
+	 * @return the new state
+	 */
+	public AppleAuthorizationState create(@Nullable String targetPath, @Nullable String deviceFingerprint,
+			HttpServletRequest request, HttpServletResponse response) {
+		Assert.notNull(request, "request cannot be null");
+		Assert.notNull(response, "response cannot be null");
+		String device = (deviceFingerprint != null && deviceFingerprint.length() <= MAX_DEVICE_FINGERPRINT_LENGTH)
+				? deviceFingerprint : null;
+		AppleAuthorizationState state = new AppleAuthorizationState(randomToken(), targetPath, device);
 		String nonce = randomToken();
-		String target = (state.targetPath() != null) ? Base64.getUrlEncoder()
-			.withoutPadding()
-			.encodeToString(state.targetPath().getBytes(StandardCharsets.UTF_8)) : "";
-		String value = state.state() + "." + target + "." + this.clock.instant().getEpochSecond() + "."
-				+ nonceHash(nonce);
+		String value = state.state() + "." + encode(state.targetPath()) + "." + this.clock.instant().getEpochSecond()
+				+ "." + nonceHash(nonce) + "." + encode(state.deviceFingerprint());
 		response.addHeader(HttpHeaders.SET_COOKIE,
-				cookie(request, value + "." + mac(value), this.timeout).toString());
+				cookie(request, value + "." + mac(PURPOSE, value), this.timeout).toString());
 		response.addHeader(HttpHeaders.SET_COOKIE, nonceCookie(nonce, this.timeout).toString());
 		return state;
 	}
@@ -180,8 +215,9 @@ public final class AppleAuthorizationStateCookieRepository {
 	 * @param postedState the {@code state} form field
 	 * @param request the callback request
 	 * @param response the callback response
-	 * @return the matching state, or {@code null} when missing, mismatched, not bound to this
-	 * browser, expired or replayed
+	 * @return the matching state, with the device fingerprint recorded when it was created
+	 * (none in a cookie of the older format), or {@code null} when missing, mismatched, not
+	 * bound to this browser, expired or replayed
 	 */
 	public @Nullable AppleAuthorizationState consume(@Nullable String postedState, HttpServletRequest request,
 			HttpServletResponse response) {
@@ -194,10 +230,13 @@ public final class AppleAuthorizationStateCookieRepository {
 		if (nonce != null) {
 			response.addHeader(HttpHeaders.SET_COOKIE, nonceCookie("", Duration.ZERO).toString());
 		}
-		String[] parts = cookie.getValue().split("\\.", -1);
-		if (parts.length != 5 || !MessageDigest.isEqual(
-				mac(parts[0] + "." + parts[1] + "." + parts[2] + "." + parts[3]).getBytes(StandardCharsets.US_ASCII),
-				parts[4].getBytes(StandardCharsets.US_ASCII))) {
+		String value = cookie.getValue();
+		String[] parts = value.split("\\.", -1);
+		// 6 parts: with the device fingerprint; 5: written before it, still read during an upgrade
+		String purpose = (parts.length == 6) ? PURPOSE : (parts.length == 5) ? PURPOSE_WITHOUT_DEVICE : null;
+		if (purpose == null || !MessageDigest.isEqual(
+				mac(purpose, value.substring(0, value.lastIndexOf('.'))).getBytes(StandardCharsets.US_ASCII),
+				parts[parts.length - 1].getBytes(StandardCharsets.US_ASCII))) {
 			return null;
 		}
 		if (postedState == null || !MessageDigest.isEqual(
@@ -217,7 +256,8 @@ public final class AppleAuthorizationStateCookieRepository {
 		if (!this.consumed.consume(postedState, issuedAt.plus(this.timeout), now)) {
 			return null;
 		}
-		return new AppleAuthorizationState(postedState, decode(parts[1]));
+		return new AppleAuthorizationState(postedState, decode(parts[1]),
+				(parts.length == 6) ? decode(parts[4]) : null);
 	}
 
 	private String randomToken() {
@@ -239,11 +279,11 @@ public final class AppleAuthorizationStateCookieRepository {
 		}
 	}
 
-	private String mac(String value) {
+	private String mac(String purpose, String value) {
 		try {
 			Mac mac = Mac.getInstance(MAC_ALGORITHM);
 			mac.init(this.key);
-			mac.update(PURPOSE.getBytes(StandardCharsets.US_ASCII));
+			mac.update(purpose.getBytes(StandardCharsets.US_ASCII));
 			mac.update((byte) 0);
 			return Base64.getUrlEncoder()
 				.withoutPadding()
@@ -264,12 +304,17 @@ public final class AppleAuthorizationStateCookieRepository {
 		}
 	}
 
-	private static @Nullable String decode(String target) {
-		if (target.isEmpty()) {
+	private static String encode(@Nullable String text) {
+		return (text != null)
+				? Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8)) : "";
+	}
+
+	private static @Nullable String decode(String encoded) {
+		if (encoded.isEmpty()) {
 			return null;
 		}
 		try {
-			return new String(Base64.getUrlDecoder().decode(target), StandardCharsets.UTF_8);
+			return new String(Base64.getUrlDecoder().decode(encoded), StandardCharsets.UTF_8);
 		}
 		catch (IllegalArgumentException ex) {
 			return null;

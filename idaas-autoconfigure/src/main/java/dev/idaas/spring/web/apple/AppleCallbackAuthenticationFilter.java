@@ -16,6 +16,7 @@ import dev.idaas.spring.authentication.AppleUserName;
 import dev.idaas.spring.authentication.UnverifiedAppleUserInfoReceivedEvent;
 import dev.idaas.spring.authentication.IdaasAuthenticationToken;
 import dev.idaas.spring.authentication.IdaasAuthenticationException;
+import dev.idaas.spring.client.DeviceContext;
 import dev.idaas.spring.client.IdaasErrorCategory;
 import dev.idaas.spring.web.DeviceContextResolver;
 import dev.idaas.spring.web.IdaasLoginDefaults;
@@ -41,6 +42,13 @@ import org.springframework.util.Assert;
  * page. The {@code user} field Apple sends on the very first sign-in is unsigned and chosen by
  * whoever posts the form: it is kept, labelled unverified, as {@code apple_unverified_*}
  * claims for this session and an {@link UnverifiedAppleUserInfoReceivedEvent}.
+ * <p>
+ * Being cross-site, the callback carries no {@code SameSite=Lax} device cookie either: the
+ * device fingerprint IDaaS sees is the one recorded in the state when the authorization started
+ * ({@link DeviceContextResolver#resolve(HttpServletRequest, HttpServletResponse, String)}), so
+ * one browser presents the same fingerprint on every Apple sign-in and keeps its device cookie.
+ * A state without one (issued before fingerprints were recorded) resolves the device from the
+ * callback request.
  *
  * @author idaas-spring-boot-starter
  * @since 0.1
@@ -131,8 +139,12 @@ public class AppleCallbackAuthenticationFilter extends AbstractAuthenticationPro
 		if (state.targetPath() != null) {
 			request.setAttribute(TARGET_ATTRIBUTE, state.targetPath());
 		}
-		AppleAuthorizationCodeAuthenticationToken token = new AppleAuthorizationCodeAuthenticationToken(code,
-				this.deviceContextResolver.resolve(request, response), appleUserName(request.getParameter("user")));
+		String fingerprint = state.deviceFingerprint();
+		DeviceContext device = (fingerprint != null)
+				? this.deviceContextResolver.resolve(request, response, fingerprint)
+				: this.deviceContextResolver.resolve(request, response);
+		AppleAuthorizationCodeAuthenticationToken token = new AppleAuthorizationCodeAuthenticationToken(code, device,
+				appleUserName(request.getParameter("user")));
 		token.setDetails(this.authenticationDetailsSource.buildDetails(request));
 		Authentication result = getAuthenticationManager().authenticate(token);
 		AppleUserName name = token.getAppleUserName();

@@ -1,6 +1,7 @@
 package dev.idaas.spring.web.apple;
 
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -8,6 +9,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Base64;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 import jakarta.servlet.http.Cookie;
 import org.junit.jupiter.api.Test;
@@ -48,6 +52,97 @@ class AppleAuthorizationStateCookieRepositoryTests {
 	}
 
 	@Test
+	void consumeWhenDeviceFingerprintRecordedThenSameFingerprint() {
+		AppleAuthorizationStateCookieRepository repository = repository(SECRET);
+		Issued issued = issue(repository, "/orders", "browser-device.0001_x-y");
+		assertThat(issued.state().deviceFingerprint()).isEqualTo("browser-device.0001_x-y");
+		String[] parts = issued.cookie().split("\\.", -1);
+		assertThat(parts).hasSize(6);
+		// base64url, so a '.' in the fingerprint cannot split the cookie
+		assertThat(parts[4]).isEqualTo(encode("browser-device.0001_x-y"));
+		AppleAuthorizationState state = consume(repository, issued.state().state(), issued);
+		assertThat(state).isNotNull();
+		assertThat(state.targetPath()).isEqualTo("/orders");
+		assertThat(state.deviceFingerprint()).isEqualTo("browser-device.0001_x-y");
+		assertThat(state.toString()).doesNotContain("browser-device").doesNotContain(issued.state().state());
+	}
+
+	@Test
+	void consumeWhenNoDeviceFingerprintRecordedThenNone() {
+		AppleAuthorizationStateCookieRepository repository = repository(SECRET);
+		Issued issued = issue(repository, null);
+		assertThat(issued.cookie().split("\\.", -1)).hasSize(6);
+		AppleAuthorizationState state = consume(repository, issued.state().state(), issued);
+		assertThat(state).isNotNull();
+		assertThat(state.deviceFingerprint()).isNull();
+	}
+
+	@Test
+	void createWhenDeviceFingerprintLongerThanMaximumThenNotRecorded() {
+		AppleAuthorizationStateCookieRepository repository = repository(SECRET);
+		int max = AppleAuthorizationStateCookieRepository.MAX_DEVICE_FINGERPRINT_LENGTH;
+		Issued longest = issue(repository, null, "d".repeat(max));
+		assertThat(consume(repository, longest.state().state(), longest).deviceFingerprint()).isEqualTo("d".repeat(max));
+		Issued tooLong = issue(repository, null, "d".repeat(max + 1));
+		assertThat(tooLong.state().deviceFingerprint()).isNull();
+		assertThat(tooLong.cookie().split("\\.", -1)[4]).isEmpty();
+		assertThat(consume(repository, tooLong.state().state(), tooLong).deviceFingerprint()).isNull();
+	}
+
+	@Test
+	void consumeWhenCookieOfTheFormatBeforeFingerprintsThenStateWithoutFingerprint() {
+		// written by a node of the previous version during a rolling upgrade: no fingerprint part, v2 purpose
+		AppleAuthorizationStateCookieRepository repository = repository(SECRET);
+		String nonce = "nonce-of-the-browser-0123456789abcdefghijklm";
+		String state = "state-of-the-previous-version-0123456789abcd";
+		String value = state + "." + encode("/orders") + "." + NOW.getEpochSecond() + "." + sha256(nonce);
+		String old = value + "." + hmac("idaas-apple-authorization-state-v2", value, SECRET);
+		AppleAuthorizationState consumed = consume(repository, state, old, nonce);
+		assertThat(consumed).isNotNull();
+		assertThat(consumed.state()).isEqualTo(state);
+		assertThat(consumed.targetPath()).isEqualTo("/orders");
+		assertThat(consumed.deviceFingerprint()).isNull();
+		// still usable once
+		assertThat(consume(repository, state, old, nonce)).isNull();
+	}
+
+	@Test
+	void consumeWhenFormatsAndPurposesSwappedThenNull() {
+		AppleAuthorizationStateCookieRepository repository = repository(SECRET);
+		String nonce = "nonce-of-the-browser-0123456789abcdefghijklm";
+		String state = "state-0123456789abcdefghijklmnopqrstuvwxyzAB";
+		String withoutDevice = state + ".." + NOW.getEpochSecond() + "." + sha256(nonce);
+		String withDevice = withoutDevice + "." + encode("browser-device-0001");
+		// each format is accepted only with its own purpose's MAC
+		assertThat(consume(repository, state,
+				withoutDevice + "." + hmac("idaas-apple-authorization-state-v3", withoutDevice, SECRET), nonce))
+			.isNull();
+		assertThat(consume(repository, state,
+				withDevice + "." + hmac("idaas-apple-authorization-state-v2", withDevice, SECRET), nonce))
+			.isNull();
+		AppleAuthorizationState genuine = consume(repository, state,
+				withDevice + "." + hmac("idaas-apple-authorization-state-v3", withDevice, SECRET), nonce);
+		assertThat(genuine).isNotNull();
+		assertThat(genuine.deviceFingerprint()).isEqualTo("browser-device-0001");
+	}
+
+	@Test
+	void consumeWhenDeviceFingerprintTamperedThenNull() {
+		AppleAuthorizationStateCookieRepository repository = repository(SECRET);
+		Issued issued = issue(repository, null, "browser-device-0001");
+		String[] parts = issued.cookie().split("\\.", -1);
+		String state = parts[0];
+		String nonce = issued.nonce();
+		assertThat(consume(repository, state, join(parts[0], parts[1], parts[2], parts[3],
+				encode("someone-elses-device"), parts[5]), nonce)).isNull();
+		assertThat(consume(repository, state, join(parts[0], parts[1], parts[2], parts[3], "", parts[5]), nonce))
+			.isNull();
+		// dropping the fingerprint does not make it a cookie of the older format
+		assertThat(consume(repository, state, join(parts[0], parts[1], parts[2], parts[3], parts[5]), nonce)).isNull();
+		assertThat(consume(repository, state, issued).deviceFingerprint()).isEqualTo("browser-device-0001");
+	}
+
+	@Test
 	void consumeWhenOtherNodeWithSameSecretThenState() {
 		AppleAuthorizationStateCookieRepository authorizeNode = repository(SECRET);
 		AppleAuthorizationStateCookieRepository callbackNode = repository(SECRET);
@@ -78,22 +173,30 @@ class AppleAuthorizationStateCookieRepositoryTests {
 	@Test
 	void consumeWhenAnyPartChangedThenNull() {
 		AppleAuthorizationStateCookieRepository repository = repository(SECRET);
-		Issued issued = issue(repository, "/orders");
+		Issued issued = issue(repository, "/orders", "browser-device-0001");
 		String[] parts = issued.cookie().split("\\.", -1);
-		assertThat(parts).hasSize(5);
+		assertThat(parts).hasSize(6);
 		String state = parts[0];
 		String nonce = issued.nonce();
 		assertThat(consume(repository, state, "x" + String.join(".", parts), nonce)).isNull();
-		assertThat(consume(repository, state, join(parts[0], "L2FkbWlu", parts[2], parts[3], parts[4]), nonce))
+		assertThat(consume(repository, state, join(parts[0], "L2FkbWlu", parts[2], parts[3], parts[4], parts[5]),
+				nonce))
 			.isNull();
-		assertThat(consume(repository, state, join(parts[0], "", parts[2], parts[3], parts[4]), nonce)).isNull();
+		assertThat(consume(repository, state, join(parts[0], "", parts[2], parts[3], parts[4], parts[5]), nonce))
+			.isNull();
+		assertThat(consume(repository, state, join(parts[0], parts[1], String.valueOf(Long.parseLong(parts[2]) + 1),
+				parts[3], parts[4], parts[5]), nonce))
+			.isNull();
 		assertThat(consume(repository, state,
-				join(parts[0], parts[1], String.valueOf(Long.parseLong(parts[2]) + 1), parts[3], parts[4]), nonce))
+				join(parts[0], parts[1], parts[2], "x" + parts[3], parts[4], parts[5]), nonce))
 			.isNull();
-		assertThat(consume(repository, state, join(parts[0], parts[1], parts[2], "x" + parts[3], parts[4]), nonce))
+		assertThat(consume(repository, state,
+				join(parts[0], parts[1], parts[2], parts[3], "x" + parts[4], parts[5]), nonce))
 			.isNull();
-		assertThat(consume(repository, state, join(parts[0], parts[1], parts[2], parts[3]), nonce)).isNull();
-		assertThat(consume(repository, state, join(parts[0], parts[1], parts[2], parts[4]), nonce)).isNull();
+		assertThat(consume(repository, state, join(parts[0], parts[1], parts[2], parts[3], parts[4]), nonce))
+			.isNull();
+		assertThat(consume(repository, state, join(parts[0], parts[1], parts[2], parts[3], parts[5]), nonce))
+			.isNull();
 		assertThat(consume(repository, state, String.join(".", parts) + ".x", nonce)).isNull();
 		// none of the refusals spent the state
 		assertThat(consume(repository, state, issued)).isNotNull();
@@ -240,9 +343,34 @@ class AppleAuthorizationStateCookieRepositoryTests {
 		return repository;
 	}
 
+	private static String encode(String text) {
+		return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+	}
+
+	// HMAC-SHA256 over the purpose, a zero byte and the value, as the repository signs
+	private static String hmac(String purpose, String value, String secret) {
+		try {
+			Mac mac = Mac.getInstance("HmacSHA256");
+			mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+			mac.update(purpose.getBytes(StandardCharsets.US_ASCII));
+			mac.update((byte) 0);
+			return Base64.getUrlEncoder()
+				.withoutPadding()
+				.encodeToString(mac.doFinal(value.getBytes(StandardCharsets.UTF_8)));
+		}
+		catch (GeneralSecurityException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
 	private static Issued issue(AppleAuthorizationStateCookieRepository repository, String targetPath) {
+		return issue(repository, targetPath, null);
+	}
+
+	private static Issued issue(AppleAuthorizationStateCookieRepository repository, String targetPath,
+			String deviceFingerprint) {
 		MockHttpServletResponse response = new MockHttpServletResponse();
-		AppleAuthorizationState state = repository.create(targetPath,
+		AppleAuthorizationState state = repository.create(targetPath, deviceFingerprint,
 				new MockHttpServletRequest("GET", "/login/idaas/apple/authorize"), response);
 		Cookie cookie = response.getCookie(AppleAuthorizationStateCookieRepository.DEFAULT_COOKIE_NAME);
 		assertThat(cookie).isNotNull();

@@ -20,6 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import dev.idaas.spring.authentication.UnverifiedAppleUserInfoReceivedEvent;
 import dev.idaas.spring.test.simulator.IdaasSimulator;
 import dev.idaas.spring.test.simulator.IdaasSimulatorExtension;
+import dev.idaas.spring.test.simulator.RecordedIdaasRequest;
 import dev.idaas.spring.test.simulator.SimulatedUser;
 import dev.idaas.spring.web.flow.HttpSessionPendingSocialFlowRepository;
 import dev.idaas.spring.web.flow.PendingSocialFlow;
@@ -78,6 +79,8 @@ class AppleWebFlowTests {
 
 	private static final String NONCE_COOKIE = "__Host-IDAAS_APPLE_NONCE";
 
+	private static final String DEVICE_COOKIE = "IDAAS_DEVICE";
+
 	// the nonce cookie a test sends with a cookie it forged, so that only the forged part is wrong
 	private static final String FORGED_NONCE = "forged-nonce-0123456789abcdefghijklmnopqrstu";
 
@@ -111,7 +114,9 @@ class AppleWebFlowTests {
 
 	@Test
 	void authorizeWhenRequestedThenRedirectToAppleWithExactParameters() throws Exception {
-		MvcResult result = this.mvc.perform(get(AUTHORIZE)).andExpect(status().isFound()).andReturn();
+		MvcResult result = this.mvc.perform(get(AUTHORIZE).cookie(new Cookie(DEVICE_COOKIE, "browser-device-0000")))
+			.andExpect(status().isFound())
+			.andReturn();
 		MockHttpServletResponse response = result.getResponse();
 		UriComponents location = UriComponentsBuilder.fromUriString(response.getRedirectedUrl()).build();
 		assertThat(location.getScheme() + "://" + location.getHost() + ":" + location.getPort() + location.getPath())
@@ -131,9 +136,10 @@ class AppleWebFlowTests {
 		assertThat(response.getHeader("Cache-Control")).isEqualTo("no-store");
 		assertThat(response.getHeaders("Set-Cookie")).hasSize(2);
 		String setCookie = response.getHeaders("Set-Cookie").get(0);
-		// state, no target, issue time, nonce hash (SHA-256), MAC (HMAC-SHA256), base64url
+		// state, no target, issue time, nonce hash (SHA-256), device fingerprint, MAC (HMAC-SHA256), base64url
 		assertThat(setCookie)
-			.matches(STATE_COOKIE + "=" + state + "\\.\\.[0-9]+\\.[A-Za-z0-9_-]{43}\\.[A-Za-z0-9_-]{43};.*")
+			.matches(STATE_COOKIE + "=" + state + "\\.\\.[0-9]+\\.[A-Za-z0-9_-]{43}\\." + encode("browser-device-0000")
+					+ "\\.[A-Za-z0-9_-]{43};.*")
 			.contains("; Path=" + CALLBACK + ";")
 			.contains("Max-Age=600")
 			.contains("Secure")
@@ -147,6 +153,126 @@ class AppleWebFlowTests {
 			.doesNotContainIgnoringCase("Domain=");
 		assertThat(setCookie.split(";")[0].split("\\.")[3])
 			.isEqualTo(sha256(response.getCookie(NONCE_COOKIE).getValue()));
+		assertThat(this.idaas.loginRequestCount()).isZero();
+	}
+
+	@Test
+	void callbackWhenCrossSiteWithoutDeviceCookieThenIdaasSeesTheBrowsersFingerprintEveryTime() throws Exception {
+		// the browser's own device id, set on an earlier same-site visit
+		Cookie device = new Cookie(DEVICE_COOKIE, "browser-device-0001");
+		for (int signIn = 0; signIn < 2; signIn++) {
+			// the authorize GET is same-site: the SameSite=Lax device cookie comes along
+			MvcResult started = this.mvc.perform(get(AUTHORIZE).cookie(device)).andExpect(status().isFound()).andReturn();
+			assertThat(started.getResponse().getCookie(DEVICE_COOKIE)).isNull();
+			Cookie cookie = stateCookie(started);
+			// Apple's cross-site form_post: the SameSite=None state and nonce cookies, not the Lax device cookie
+			MvcResult result = this.mvc
+				.perform(post(CALLBACK).cookie(cookie, nonceCookie(started))
+					.param("state", state(cookie))
+					.param("code", this.idaas.issueAppleCode(this.alice)))
+				.andExpect(status().isFound())
+				.andExpect(redirectedUrl("/"))
+				.andReturn();
+			assertThat(signedIn(result).getName()).isEqualTo("alice");
+			// the browser keeps its device id: no new one is set on the callback
+			assertThat(result.getResponse().getCookie(DEVICE_COOKIE)).isNull();
+			assertThat(result.getResponse().getHeaders("Set-Cookie")).noneMatch((value) -> value.startsWith(DEVICE_COOKIE));
+		}
+		assertThat(this.idaas.recordedRequests(IdaasSimulator.LOGIN_PATH)).hasSize(2)
+			.extracting((request) -> request.header("X-device-fingerprint"))
+			.containsExactly("browser-device-0001", "browser-device-0001");
+	}
+
+	@Test
+	void callbackWhenBrowserWithoutDeviceIdThenAuthorizeSetsItAndCallbackPresentsIt() throws Exception {
+		MvcResult started = this.mvc.perform(get(AUTHORIZE)).andExpect(status().isFound()).andReturn();
+		Cookie device = started.getResponse().getCookie(DEVICE_COOKIE);
+		assertThat(device).isNotNull();
+		assertThat(device.getValue()).matches("[A-Za-z0-9_-]{22}");
+		assertThat(started.getResponse().getHeaders("Set-Cookie"))
+			.anySatisfy((value) -> assertThat(value).startsWith(DEVICE_COOKIE + "=" + device.getValue() + ";")
+				.contains("HttpOnly")
+				.contains("SameSite=Lax"));
+		Cookie cookie = stateCookie(started);
+		MvcResult result = this.mvc
+			.perform(post(CALLBACK).cookie(cookie, nonceCookie(started))
+				.param("state", state(cookie))
+				.param("code", this.idaas.issueAppleCode(this.alice)))
+			.andExpect(status().isFound())
+			.andExpect(redirectedUrl("/"))
+			.andReturn();
+		assertThat(result.getResponse().getCookie(DEVICE_COOKIE)).isNull();
+		assertThat(this.idaas.recordedRequests(IdaasSimulator.LOGIN_PATH)).singleElement()
+			.satisfies((request) -> assertThat(request.header("X-device-fingerprint")).isEqualTo(device.getValue()));
+	}
+
+	@Test
+	void callbackWhenSecondFactorThenEveryCallOfTheCallbackPresentsTheRecordedFingerprint() throws Exception {
+		SimulatedUser dave = SimulatedUser.of("dave", "Dave Second", "+8613800000004", "dave@example.com");
+		this.idaas.registerUser(dave);
+		this.idaas.requireSecondFactor(dave, true);
+		Cookie device = new Cookie(DEVICE_COOKIE, "browser-device-0002");
+		MvcResult started = this.mvc.perform(get(AUTHORIZE).cookie(device)).andReturn();
+		Cookie cookie = stateCookie(started);
+		MvcResult result = this.mvc
+			.perform(post(CALLBACK).cookie(cookie, nonceCookie(started))
+				.param("state", state(cookie))
+				.param("code", this.idaas.issueAppleCode(dave)))
+			.andExpect(status().isFound())
+			.andExpect(redirectedUrl("/idaas/mfa"))
+			.andReturn();
+		assertThat(result.getResponse().getCookie(DEVICE_COOKIE)).isNull();
+		assertThat(this.idaas.recordedRequests()).filteredOn((request) -> !request.path().equals(IdaasSimulator.JWKS_PATH))
+			.extracting(RecordedIdaasRequest::path)
+			.containsExactly(IdaasSimulator.LOGIN_PATH, IdaasSimulator.MOBILE_BY_TOKEN_PATH);
+		assertThat(this.idaas.recordedRequests())
+			.extracting((request) -> request.header("X-device-fingerprint"))
+			.containsOnly("browser-device-0002");
+	}
+
+	@Test
+	void callbackWhenStateCookieOfTheFormatBeforeFingerprintsThenSignedInAsBefore() throws Exception {
+		// a state cookie issued by a node that did not record fingerprints yet (rolling upgrade)
+		MvcResult started = this.mvc.perform(get(AUTHORIZE)).andReturn();
+		Cookie nonce = nonceCookie(started);
+		String state = state(stateCookie(started));
+		Cookie old = new Cookie(STATE_COOKIE,
+				signed(state + ".." + Instant.now().getEpochSecond() + "." + sha256(nonce.getValue()), STATE_SECRET));
+		MvcResult result = this.mvc
+			.perform(post(CALLBACK).cookie(old, nonce)
+				.param("state", state)
+				.param("code", this.idaas.issueAppleCode(this.alice)))
+			.andExpect(status().isFound())
+			.andExpect(redirectedUrl("/"))
+			.andReturn();
+		assertThat(signedIn(result).getName()).isEqualTo("alice");
+		// as before: without its device cookie the callback resolves (and sets) a device id of its own
+		Cookie device = result.getResponse().getCookie(DEVICE_COOKIE);
+		assertThat(device).isNotNull();
+		assertThat(this.idaas.recordedRequests(IdaasSimulator.LOGIN_PATH)).singleElement()
+			.satisfies((request) -> assertThat(request.header("X-device-fingerprint")).isEqualTo(device.getValue()));
+	}
+
+	@Test
+	void callbackWhenGenuineCookieFingerprintTamperedThenRejectedWithoutUpstreamCall() throws Exception {
+		MvcResult started = this.mvc.perform(get(AUTHORIZE).cookie(new Cookie(DEVICE_COOKIE, "browser-device-0003")))
+			.andReturn();
+		String[] parts = stateCookie(started).getValue().split("\\.", -1);
+		assertThat(parts).hasSize(6);
+		assertThat(parts[4]).isEqualTo(encode("browser-device-0003"));
+		String code = this.idaas.issueAppleCode(this.alice);
+		for (String tampered : new String[] {
+				join(parts[0], parts[1], parts[2], parts[3], encode("someone-elses-device"), parts[5]),
+				join(parts[0], parts[1], parts[2], parts[3], "", parts[5]),
+				// the fingerprint dropped, as if the cookie were of the older format
+				join(parts[0], parts[1], parts[2], parts[3], parts[5]) }) {
+			this.mvc
+				.perform(post(CALLBACK).cookie(new Cookie(STATE_COOKIE, tampered), nonceCookie(started))
+					.param("state", parts[0])
+					.param("code", code))
+				.andExpect(status().isFound())
+				.andExpect(redirectedUrl("/login?error&code=IDAAS.STARTER.INVALID_STATE"));
+		}
 		assertThat(this.idaas.loginRequestCount()).isZero();
 	}
 
@@ -291,11 +417,10 @@ class AppleWebFlowTests {
 		MockHttpSession session = new MockHttpSession();
 		this.mvc.perform(get("/private").session(session).accept(MediaType.TEXT_HTML)).andExpect(status().isFound());
 		MvcResult started = this.mvc.perform(get(AUTHORIZE).session(session)).andReturn();
-		String[] parts = stateCookie(started).getValue().split("\\.");
-		assertThat(parts).hasSize(5);
+		String[] parts = stateCookie(started).getValue().split("\\.", -1);
+		assertThat(parts).hasSize(6);
 		assertThat(parts[1]).isEqualTo(encode("/private?continue"));
-		Cookie tampered = new Cookie(STATE_COOKIE,
-				parts[0] + "." + encode("/admin") + "." + parts[2] + "." + parts[3] + "." + parts[4]);
+		Cookie tampered = new Cookie(STATE_COOKIE, join(parts[0], encode("/admin"), parts[2], parts[3], parts[4], parts[5]));
 		String code = this.idaas.issueAppleCode(this.alice);
 		this.mvc
 			.perform(post(CALLBACK).cookie(tampered, nonceCookie(started)).param("state", parts[0]).param("code", code))
@@ -308,10 +433,10 @@ class AppleWebFlowTests {
 	void callbackWhenGenuineCookieIssueTimeTamperedThenRejectedWithoutUpstreamCall() throws Exception {
 		MvcResult started = this.mvc.perform(get(AUTHORIZE)).andReturn();
 		String[] parts = stateCookie(started).getValue().split("\\.", -1);
-		assertThat(parts).hasSize(5);
+		assertThat(parts).hasSize(6);
 		// pushed into the future, the cookie would otherwise outlive its 10 minutes
-		Cookie tampered = new Cookie(STATE_COOKIE, parts[0] + "." + parts[1] + "."
-				+ (Long.parseLong(parts[2]) + 3600) + "." + parts[3] + "." + parts[4]);
+		Cookie tampered = new Cookie(STATE_COOKIE,
+				join(parts[0], parts[1], String.valueOf(Long.parseLong(parts[2]) + 3600), parts[3], parts[4], parts[5]));
 		String code = this.idaas.issueAppleCode(this.alice);
 		this.mvc
 			.perform(post(CALLBACK).cookie(tampered, nonceCookie(started)).param("state", parts[0]).param("code", code))
@@ -526,10 +651,16 @@ class AppleWebFlowTests {
 			.build(true)
 			.getQueryParams();
 		assertThat(decode(params.getFirst("redirect_uri"))).isEqualTo("http://localhost/shop" + CALLBACK);
-		assertThat(authorize.getResponse().getHeader("Set-Cookie")).contains("; Path=/shop" + CALLBACK + ";");
+		assertThat(authorize.getResponse().getHeaders("Set-Cookie"))
+			.filteredOn((value) -> value.startsWith(STATE_COOKIE + "="))
+			.singleElement()
+			.satisfies((value) -> assertThat(value).contains("; Path=/shop" + CALLBACK + ";"));
 		Cookie cookie = stateCookie(authorize);
 		Cookie nonce = nonceCookie(authorize);
-		assertThat(authorize.getResponse().getHeaders("Set-Cookie").get(1)).contains("; Path=/;");
+		assertThat(authorize.getResponse().getHeaders("Set-Cookie"))
+			.filteredOn((value) -> value.startsWith(NONCE_COOKIE + "="))
+			.singleElement()
+			.satisfies((value) -> assertThat(value).contains("; Path=/;"));
 		String code = this.idaas.issueAppleCode(this.alice);
 		this.mvc
 			.perform(post("/shop" + CALLBACK).contextPath("/shop")
@@ -561,13 +692,18 @@ class AppleWebFlowTests {
 			.contains("<a class=\"apple\" href=\"" + AUTHORIZE + "\">Sign in with Apple</a>");
 	}
 
+	private static String join(String... parts) {
+		return String.join(".", parts);
+	}
+
 	private static String encode(String target) {
 		return Base64.getUrlEncoder().withoutPadding().encodeToString(target.getBytes(StandardCharsets.UTF_8));
 	}
 
 	/**
-	 * The cookie value as the repository signs it: HMAC-SHA256 over the purpose, a zero byte
-	 * and {@code state.target.issued.nonceHash}.
+	 * The cookie value as the repository signed it before it recorded device fingerprints, a
+	 * format it still accepts: HMAC-SHA256 over the purpose, a zero byte and
+	 * {@code state.target.issued.nonceHash}.
 	 */
 	private static String signed(String value, String secret) throws GeneralSecurityException {
 		Mac mac = Mac.getInstance("HmacSHA256");
