@@ -247,13 +247,12 @@ class UpstreamFaultTests {
 	// ---- broken answers
 
 	@Test
-	void refreshWhenHtmlBadGatewayThenRetried503AndSessionKept() throws Exception {
+	void refreshWhenHtmlBadGatewayThen503NotRetriedAndSessionKept() throws Exception {
 		MockHttpSession session = signedIn();
-		for (int i = 0; i < 3; i++) {
-			this.idaas.malformedNext(Malformation.HTML_BAD_GATEWAY);
-		}
+		// a gateway's 502 may come after IDaaS rotated the session token: not repeated
+		this.idaas.malformedNext(Malformation.HTML_BAD_GATEWAY);
 		assertUnavailableAndSessionKept(session, IdaasErrorCodes.UPSTREAM_UNAVAILABLE);
-		assertThat(this.idaas.refreshRequestCount()).isEqualTo(3);
+		assertThat(this.idaas.refreshRequestCount()).isEqualTo(1);
 		this.clock.setInstant(this.clock.instant().plusSeconds(5));
 		assertRecovers(session);
 	}
