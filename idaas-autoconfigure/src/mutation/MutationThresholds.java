@@ -8,7 +8,8 @@
  *
  * An "equivalent" entry names the mutants of one mutator in one method that PIT cannot leave out
  * by itself (its exclusions work on whole methods or calls): they are counted neither killed nor
- * survived, and the pom gives each a reason. An entry that matches nothing fails the check.
+ * survived, and the pom gives each a reason. An equivalent or guard entry that matches no mutant
+ * fails the check, so a renamed method cannot drop out of it unnoticed.
  */
 
 import java.io.File;
@@ -67,6 +68,7 @@ public class MutationThresholds {
 		int killed = 0;
 		int skipped = 0;
 		Set<String> matched = new HashSet<>();
+		Set<String> guarded = new HashSet<>();
 		for (int i = 0; i < mutations.getLength(); i++) {
 			Element mutation = (Element) mutations.item(i);
 			boolean detected = Boolean.parseBoolean(mutation.getAttribute("detected"));
@@ -87,6 +89,7 @@ public class MutationThresholds {
 				failures.add("mutated class in no area: " + mutatedClass);
 				continue;
 			}
+			guarded.add(simpleName + "#" + method);
 			count(byArea.get(area), detected);
 			count(byClass.computeIfAbsent(outer, (key) -> new int[2]), detected);
 			killed += detected ? 1 : 0;
@@ -115,6 +118,11 @@ public class MutationThresholds {
 		for (String entry : equivalents) {
 			if (!matched.contains(entry)) {
 				failures.add("equivalent entry " + entry + " matches no mutant: update the list");
+			}
+		}
+		for (String guard : guards) {
+			if (!guarded.contains(guard)) {
+				failures.add("guard " + guard + " matches no mutant: renamed or moved? update the list");
 			}
 		}
 		System.out.println(row("overall", overall));
