@@ -1440,7 +1440,8 @@ public final class IdaasSimulator implements AutoCloseable {
 		}
 		Language language = Language.of(request.getHeaders().get("X-L"));
 		if (outage == Outage.SYSTEM_BUSY) {
-			return error(500, IdaasSimulatorError.SYSTEM_BUSY, language);
+			// the vendor's refresh table lists COM.0002 with 400, its login table with 500
+			return error(REFRESH_PATH.equals(path) ? 400 : 500, IdaasSimulatorError.SYSTEM_BUSY, language);
 		}
 		if (outage == Outage.CONNECTION_CLOSED) {
 			return new MockResponse.Builder().onResponseStart(new SocketEffect.CloseSocket(true, false, false)).build();

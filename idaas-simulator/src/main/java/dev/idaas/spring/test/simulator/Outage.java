@@ -16,8 +16,9 @@ public enum Outage {
 	NONE,
 
 	/**
-	 * Every SDK call is answered {@code 500} with {@code IDAAS.SDK.COM.0002} ("System busy"),
-	 * without being processed.
+	 * Every SDK call is answered with {@code IDAAS.SDK.COM.0002} ("System busy"), without being
+	 * processed: {@code 400} for the id_token refresh and {@code 500} for the other calls, as the
+	 * vendor's two tables list it.
 	 */
 	SYSTEM_BUSY,
 

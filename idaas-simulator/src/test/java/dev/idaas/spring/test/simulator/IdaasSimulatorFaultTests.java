@@ -173,8 +173,9 @@ class IdaasSimulatorFaultTests {
 		this.simulator.outage(Outage.SYSTEM_BUSY);
 		assertThat(this.simulator.outage()).isEqualTo(Outage.SYSTEM_BUSY);
 		for (int i = 0; i < 3; i++) {
+			// as the vendor's tables list it: 400 on refresh, 500 on login
 			IdaasHttp.Response response = this.http.refresh(sessionToken);
-			assertThat(response.status()).isEqualTo(500);
+			assertThat(response.status()).isEqualTo(400);
 			assertThat(response.errorCode()).isEqualTo("IDAAS.SDK.COM.0002");
 		}
 		assertThat(this.http.login(code).status()).isEqualTo(500);
