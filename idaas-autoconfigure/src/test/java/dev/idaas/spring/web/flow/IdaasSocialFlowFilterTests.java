@@ -278,6 +278,13 @@ class IdaasSocialFlowFilterTests {
 			.andExpect(jsonPath("$.error_code").value("IDAAS.STARTER.INVALID_VERIFICATION"));
 		assertThat(this.idaas.requestCount(IdaasSimulator.CAPTCHA_VERIFY_PATH)).isZero();
 		assertThat(this.idaas.requestCount(IdaasSimulator.SMS_SEND_PATH)).isZero();
+		// nor the channel: a second factor goes by SMS (the contract gives no email on file)
+		this.mvc.perform(json(post("/idaas/mfa/code"), session,
+				"{\"method\":\"VERIFY_EMAIL\",\"captcha_x\":" + this.idaas.captchaSolutionX() + "}"))
+			.andExpect(status().isForbidden())
+			.andExpect(jsonPath("$.error_code").value("IDAAS.STARTER.METHOD_NOT_ALLOWED"));
+		assertThat(this.idaas.requestCount(IdaasSimulator.CAPTCHA_VERIFY_PATH)).isZero();
+		assertThat(this.idaas.requestCount(IdaasSimulator.EMAIL_SEND_PATH)).isZero();
 
 		perform(json(post("/idaas/mfa/code"), session, "{\"captcha_x\":" + this.idaas.captchaSolutionX() + "}"), 200);
 		SentVerificationCode sent = lastSentCode();
