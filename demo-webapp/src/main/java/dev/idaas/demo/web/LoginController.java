@@ -48,16 +48,16 @@ class LoginController {
 			// vendor's own words come from the session (once), never from the URL
 			if (code != null && IdaasErrorCodes.isWellFormed(code)) {
 				model.addAttribute("errorCode", code);
-				model.addAttribute("errorText", this.errorMessages.getMessage(code,
-						LastAuthenticationFailure.takeVendorMessage(request, code), locale));
+				model.addAttribute("errorText",
+						LastAuthenticationFailure.takeMessage(request, code, this.errorMessages, locale));
 			}
 			model.addAttribute("error", true);
 		}
 		else if (expired != null && code != null && IdaasErrorCodes.isWellFormed(code)) {
 			// IDaaS ended the session with its own answer (a refused refresh): its words, once
 			model.addAttribute("expiredCode", code);
-			model.addAttribute("expiredText", this.errorMessages.getMessage(code,
-					LastAuthenticationFailure.takeVendorMessage(request, code), locale));
+			model.addAttribute("expiredText",
+					LastAuthenticationFailure.takeMessage(request, code, this.errorMessages, locale));
 		}
 		model.addAttribute("appleEnabled", this.settings.apple() != null);
 		model.addAttribute("appleUrl",

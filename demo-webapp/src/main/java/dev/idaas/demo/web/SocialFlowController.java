@@ -81,8 +81,8 @@ class SocialFlowController {
 			// for a code the starter does not know, the vendor's own words, once, from the session
 			if (code != null && IdaasErrorCodes.isWellFormed(code)) {
 				model.addAttribute("errorCode", code);
-				model.addAttribute("errorText", this.errorMessages.getMessage(code,
-						LastAuthenticationFailure.takeVendorMessage(request, code), locale));
+				model.addAttribute("errorText",
+						LastAuthenticationFailure.takeMessage(request, code, this.errorMessages, locale));
 			}
 		}
 		// the starter's filter exposes the pending flow to the page; the repository keeps Apple's name

@@ -79,8 +79,8 @@ public final class IdaasLoginPageGeneratingFilter extends OncePerRequestFilter {
 
 	private void appendError(StringBuilder html, HttpServletRequest request, String errorCode) {
 		html.append("<p class=\"error\" role=\"alert\">")
-			.append(HtmlUtils.htmlEscape(this.messages.getMessage(errorCode,
-					LastAuthenticationFailure.takeVendorMessage(request, errorCode), request.getLocale())))
+			.append(HtmlUtils.htmlEscape(
+					LastAuthenticationFailure.takeMessage(request, errorCode, this.messages, request.getLocale())))
 			.append(" <code>")
 			.append(HtmlUtils.htmlEscape(errorCode))
 			.append("</code></p>\n");

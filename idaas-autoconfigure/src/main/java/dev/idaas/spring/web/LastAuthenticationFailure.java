@@ -1,10 +1,13 @@
 package dev.idaas.spring.web;
 
+import java.util.Locale;
+
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpSession;
 import org.jspecify.annotations.Nullable;
 
 import dev.idaas.spring.authentication.IdaasAuthenticationException;
+import dev.idaas.spring.client.IdaasErrorMessages;
 
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.web.WebAttributes;
@@ -66,6 +69,22 @@ public final class LastAuthenticationFailure {
 		}
 		session.removeAttribute(WebAttributes.AUTHENTICATION_EXCEPTION);
 		return (failure instanceof IdaasAuthenticationException idaas) ? idaas.getVendorMessage() : null;
+	}
+
+	/**
+	 * The text a page shows for the code of its URL: the vendor's words kept for that code, taken
+	 * once as by {@link #takeVendorMessage}, else the starter's text for the code.
+	 * @param request the page request
+	 * @param errorCode the well-formed code of the page's URL
+	 * @param messages the starter's texts
+	 * @param locale the page's locale
+	 * @return the text to show (not escaped)
+	 */
+	public static String takeMessage(HttpServletRequest request, String errorCode, IdaasErrorMessages messages,
+			Locale locale) {
+		Assert.notNull(messages, "messages cannot be null");
+		Assert.notNull(locale, "locale cannot be null");
+		return messages.getMessage(errorCode, takeVendorMessage(request, errorCode), locale);
 	}
 
 	private static AuthenticationException forSession(AuthenticationException exception) {

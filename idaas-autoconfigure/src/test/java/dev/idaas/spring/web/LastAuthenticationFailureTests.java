@@ -1,10 +1,13 @@
 package dev.idaas.spring.web;
 
+import java.util.Locale;
+
 import org.junit.jupiter.api.Test;
 
 import dev.idaas.spring.authentication.IdaasAuthenticationException;
 import dev.idaas.spring.client.IdaasErrorCategory;
 import dev.idaas.spring.client.IdaasErrorCodes;
+import dev.idaas.spring.client.IdaasErrorMessages;
 
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpSession;
@@ -56,6 +59,26 @@ class LastAuthenticationFailureTests {
 		assertThat(LastAuthenticationFailure.takeVendorMessage(request(), "IDAAS.SDK.BIND-0999")).isEqualTo("Vendor words");
 		assertThat(this.session.getAttribute(WebAttributes.AUTHENTICATION_EXCEPTION)).isNull();
 		assertThat(LastAuthenticationFailure.takeVendorMessage(request(), "IDAAS.SDK.BIND-0999")).isNull();
+	}
+
+	@Test
+	void takeMessageWhenVendorWordsKeptThenThemOnceThenTheStartersText() {
+		IdaasErrorMessages messages = new IdaasErrorMessages();
+		LastAuthenticationFailure.save(request(), new IdaasAuthenticationException("IDAAS.SDK.BIND-0999", "refused",
+				IdaasErrorCategory.VENDOR_REFUSED, "Vendor words", null));
+		assertThat(LastAuthenticationFailure.takeMessage(request(), "IDAAS.SDK.BIND-0999", messages, Locale.ENGLISH))
+			.isEqualTo("Vendor words");
+		assertThat(LastAuthenticationFailure.takeMessage(request(), "IDAAS.SDK.BIND-0999", messages, Locale.ENGLISH))
+			.isEqualTo(messages.getMessage("IDAAS.SDK.BIND-0999", Locale.ENGLISH))
+			.isNotEqualTo("Vendor words");
+		assertThat(LastAuthenticationFailure.takeMessage(request(), IdaasErrorCodes.USER_DISABLED, messages,
+				Locale.CHINESE)).isEqualTo(messages.getMessage(IdaasErrorCodes.USER_DISABLED, Locale.CHINESE));
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> LastAuthenticationFailure.takeMessage(request(), "IDAAS.SDK.X", null, Locale.ENGLISH))
+			.withMessage("messages cannot be null");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> LastAuthenticationFailure.takeMessage(request(), "IDAAS.SDK.X", messages, null))
+			.withMessage("locale cannot be null");
 	}
 
 	@Test

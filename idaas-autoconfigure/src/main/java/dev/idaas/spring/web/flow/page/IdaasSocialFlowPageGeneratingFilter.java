@@ -229,10 +229,9 @@ public final class IdaasSocialFlowPageGeneratingFilter extends OncePerRequestFil
 			String errorCode = (code != null && IdaasErrorCodes.isWellFormed(code)) ? code
 					: IdaasErrorCodes.UNKNOWN_ERROR;
 			// the vendor's words come from the session, once, never from the URL
-			String vendorMessage = LastAuthenticationFailure.takeVendorMessage(this.request, errorCode);
 			this.html.append("<div id=\"idaas-error\" class=\"alert error\" role=\"alert\">")
-				.append(escape(IdaasSocialFlowPageGeneratingFilter.this.errorMessages.getMessage(errorCode,
-						vendorMessage, this.locale)))
+				.append(escape(LastAuthenticationFailure.takeMessage(this.request, errorCode,
+						IdaasSocialFlowPageGeneratingFilter.this.errorMessages, this.locale)))
 				.append(" <code id=\"idaas-error-code\">")
 				.append(escape(errorCode))
 				.append("</code></div>\n");
