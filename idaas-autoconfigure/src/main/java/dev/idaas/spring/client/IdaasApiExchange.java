@@ -187,8 +187,7 @@ final class IdaasApiExchange {
 	 * verification code, a puzzle or a state token.
 	 */
 	ObjectNode execute(String path, Map<String, String> headers, byte @Nullable [] body, boolean retryWhenSent) {
-		return execute(HttpMethod.POST, path, headers, body, retryWhenSent ? Retry.WHEN_NOT_PROCESSED : Retry.WHEN_NOT_SENT,
-				false);
+		return execute(HttpMethod.POST, path, headers, body, Retry.ofPost(retryWhenSent), false);
 	}
 
 	/**
@@ -208,8 +207,7 @@ final class IdaasApiExchange {
 	 */
 	ObjectNode executeAcceptingAnyBody(String path, Map<String, String> headers, byte[] body,
 			boolean retryWhenSent) {
-		return execute(HttpMethod.POST, path, headers, body, retryWhenSent ? Retry.WHEN_NOT_PROCESSED : Retry.WHEN_NOT_SENT,
-				true);
+		return execute(HttpMethod.POST, path, headers, body, Retry.ofPost(retryWhenSent), true);
 	}
 
 	private ObjectNode execute(HttpMethod method, String path, Map<String, String> headers, byte @Nullable [] body,
@@ -302,6 +300,10 @@ final class IdaasApiExchange {
 
 		/** Consumes what it sends: an answered failure is never repeated. */
 		WHEN_NOT_SENT;
+
+		static Retry ofPost(boolean retryWhenSent) {
+			return retryWhenSent ? WHEN_NOT_PROCESSED : WHEN_NOT_SENT;
+		}
 
 		boolean allows(IdaasApiException ex) {
 			int status = ex.getHttpStatus();

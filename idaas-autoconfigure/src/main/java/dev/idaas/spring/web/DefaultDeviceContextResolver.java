@@ -120,10 +120,7 @@ public final class DefaultDeviceContextResolver implements DeviceContextResolver
 	public DeviceContext resolve(HttpServletRequest request, HttpServletResponse response) {
 		Assert.notNull(request, "request cannot be null");
 		Assert.notNull(response, "response cannot be null");
-		String agent = request.getHeader(HttpHeaders.USER_AGENT);
-		String userAgent = StringUtils.hasText(agent) ? printableAscii(agent) : UNKNOWN;
-		return new DeviceContext(osVersion(request, userAgent), fingerprint(request, response),
-				request.getRemoteAddr(), userAgent, locale(request));
+		return device(request, fingerprint(request, response));
 	}
 
 	/**
@@ -141,10 +138,14 @@ public final class DefaultDeviceContextResolver implements DeviceContextResolver
 		Assert.notNull(request, "request cannot be null");
 		Assert.notNull(response, "response cannot be null");
 		Assert.hasText(fingerprint, "fingerprint cannot be empty");
-		String agent = request.getHeader(HttpHeaders.USER_AGENT);
-		String userAgent = StringUtils.hasText(agent) ? printableAscii(agent) : UNKNOWN;
 		// a second-factor step on the same callback request must not mint a new id either
 		request.setAttribute(this.cookieName, fingerprint);
+		return device(request, fingerprint);
+	}
+
+	private DeviceContext device(HttpServletRequest request, String fingerprint) {
+		String agent = request.getHeader(HttpHeaders.USER_AGENT);
+		String userAgent = StringUtils.hasText(agent) ? printableAscii(agent) : UNKNOWN;
 		return new DeviceContext(osVersion(request, userAgent), fingerprint, request.getRemoteAddr(), userAgent,
 				locale(request));
 	}
